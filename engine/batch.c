@@ -1,0 +1,328 @@
+/*
+ * batch.c - running every run of a scenario in parallel and writing them
+ * in run order.
+ *
+ * Each OpenMP thread owns one world and one set of random streams,
+ * allocated once. A run's results go into a slot (series, municipality
+ * series, events); slot = run % nslots, so a thread that claims run i waits
+ * until run i - nslots has been written. Whichever thread finishes the run
+ * the file is waiting for writes it and every following finished run. The
+ * file therefore always holds runs 0..k-1: the same bytes of data for any
+ * thread count, and a prefix that --resume can extend. Memory depends on
+ * the thread count, not on the number of runs.
+ *
+ * A run depends only on the scenario and its run index: its streams are
+ * seeded from (scenario seed, replicate, mechanism) and nothing else.
+ */
+#include <math.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <omp.h>
+#include "h5out.h"
+#include "internal.h"
+
+static volatile sig_atomic_t stop_requested;
+
+void rs_batch_request_stop(void) { stop_requested = 1; }
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1; /* SA_RESETHAND: a second signal ends the process */
+}
+
+void rs_batch_install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+typedef struct slot {
+    atomic_long run;      /* run held, -1 when free */
+    atomic_int ready;     /* 1 when the run is finished */
+    double *series;
+    double *muni;
+    rs_event_log log;
+} slot;
+
+typedef struct worker {
+    void *world;
+    gsl_rng **rng;
+} worker;
+
+typedef struct batch {
+    const rs_scenario *sc;
+    const rs_model *m;
+    rs_h5 *h5;
+    long nruns;
+    int nslots;
+    slot *slots;
+    atomic_long next_claim;
+    long next_write;          /* guarded by the writer critical section */
+    atomic_int failed;        /* a run or a write failed: stop */
+    rs_error fail_err;        /* first failure, guarded by critical(rs_fail) */
+    size_t dropped;           /* events dropped, since the last commit */
+    size_t dropped_total;
+    double t0, last_commit, last_progress;
+    long done_before;
+    int progress;
+} batch;
+
+static void record_failure(batch *b, const rs_error *e)
+{
+#pragma omp critical(rs_fail)
+    {
+        if (!atomic_load(&b->failed)) {
+            b->fail_err = *e;
+            atomic_store(&b->failed, 1);
+        }
+    }
+}
+
+static void show_progress(batch *b, long done, int final)
+{
+    double now = omp_get_wtime();
+    if (!final && now - b->last_progress < 0.25) return;
+    b->last_progress = now;
+    double el = now - b->t0;
+    long new_runs = done - b->done_before;
+    double rate = el > 0 ? new_runs / el : 0;
+    long left = b->nruns - done;
+    double eta = rate > 0 ? left / rate : 0;
+    fprintf(stderr, "\r  runs %ld/%ld (%.1f%%)  %.1f runs/s  %s %d:%02d   ", done, b->nruns,
+            b->nruns ? 100.0 * done / b->nruns : 100.0, rate, final ? "took" : "left",
+            (int)((final ? el : eta) / 60), (int)fmod(final ? el : eta, 60));
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Write every finished run the file is waiting for. Call inside the
+ * writer critical section. */
+static void drain(batch *b, int force_commit)
+{
+    rs_error e;
+    rs_error_clear(&e);
+    int wrote = 0;
+    while (b->next_write < b->nruns && !atomic_load(&b->failed)) {
+        slot *s = &b->slots[b->next_write % b->nslots];
+        if (atomic_load(&s->run) != b->next_write || !atomic_load(&s->ready)) break;
+        rs_run_ctx ctx = {.sc = b->sc, .run = b->next_write, .series = s->series,
+                          .muni_series = s->muni, .events = b->sc->outputs.events ? &s->log : NULL};
+        if (rs_h5_write_run(b->h5, &ctx, &e)) { record_failure(b, &e); return; }
+        b->dropped += s->log.dropped;
+        b->next_write++;
+        wrote = 1;
+        atomic_store(&s->ready, 0);
+        atomic_store(&s->run, -1);
+    }
+    double now = omp_get_wtime();
+    if ((wrote && now - b->last_commit >= 1.0) || (force_commit && !atomic_load(&b->failed))) {
+        if (rs_h5_commit(b->h5, b->next_write, b->dropped, &e)) { record_failure(b, &e); return; }
+        b->dropped_total += b->dropped;
+        b->dropped = 0;
+        b->last_commit = now;
+    }
+    if (b->progress && wrote) show_progress(b, b->next_write, 0);
+}
+
+static void worker_free(const rs_model *m, worker *w)
+{
+    if (w->world) m->world_free(w->world);
+    if (w->rng)
+        for (size_t k = 0; k < m->nmechanisms; k++)
+            if (w->rng[k]) gsl_rng_free(w->rng[k]);
+    free(w->rng);
+    memset(w, 0, sizeof *w);
+}
+
+static rs_status worker_alloc(const rs_scenario *sc, const rs_model *m, worker *w, rs_error *err)
+{
+    memset(w, 0, sizeof *w);
+    w->world = m->world_alloc(sc, err);
+    if (!w->world) return err->status ? err->status : RS_ENOMEM;
+    w->rng = rs_calloc(m->nmechanisms ? m->nmechanisms : 1, sizeof(gsl_rng *));
+    if (!w->rng) return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for random streams");
+    for (size_t k = 0; k < m->nmechanisms; k++)
+        if (!(w->rng[k] = gsl_rng_alloc(rs_rng_xoshiro256)))
+            return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for random streams");
+    return RS_OK;
+}
+
+/* Simulate one run into slot s. */
+static rs_status simulate(batch *b, worker *w, slot *s, long run, rs_error *err)
+{
+    const rs_scenario *sc = b->sc;
+    const rs_model *m = b->m;
+    int set, rep;
+    rs_scenario_run_ids(sc, run, &set, &rep);
+    s->log.n = 0;
+    s->log.dropped = 0;
+    rs_run_ctx ctx = {.sc = sc, .par = sc->sets[set].values, .run = run, .set = set, .replicate = rep,
+                      .seed = rs_scenario_run_seed(sc, run), .rng = w->rng,
+                      .events = sc->outputs.events ? &s->log : NULL, .series = s->series,
+                      .muni_series = s->muni};
+    for (size_t k = 0; k < m->nmechanisms; k++) gsl_rng_set(w->rng[k], rs_stream_seed(ctx.seed, k));
+    rs_status st = m->world_reset(w->world, &ctx, err);
+    if (st) return st;
+    for (size_t k = 0; k < m->nmechanisms; k++)
+        if (m->mechanisms[k]->init && (st = m->mechanisms[k]->init(w->world, &ctx, w->rng[k], err)))
+            return st;
+    const int H = sc->horizon;
+    for (int month = 1; month <= H; month++) {
+        for (size_t k = 0; k < m->nmechanisms; k++)
+            m->mechanisms[k]->step(w->world, &ctx, month, w->rng[k]);
+        m->observe(w->world, &ctx, month);
+        for (size_t q = 0; q < m->nseries; q++) {
+            double v = ctx.series[q * (size_t)H + (size_t)(month - 1)];
+            if (!isfinite(v))
+                return rs_error_set(err, RS_EINVARIANT, NULL, 0, NULL,
+                                    "run %ld, month %d: series %s is %g; stopping (a model bug: please report it "
+                                    "with the scenario)", run, month, m->series[q].name, v);
+        }
+        if (m->check && (st = m->check(w->world, &ctx, month, err))) {
+            char msg[sizeof err->msg];
+            memcpy(msg, err->msg, sizeof msg);
+            return rs_error_set(err, st, NULL, 0, NULL, "run %ld, month %d: %.900s", run, month, msg);
+        }
+    }
+    return RS_OK;
+}
+
+static void batch_free(batch *b)
+{
+    if (!b->slots) return;
+    for (int i = 0; i < b->nslots; i++) {
+        free(b->slots[i].series);
+        free(b->slots[i].muni);
+        free(b->slots[i].log.ev);
+    }
+    free(b->slots);
+    b->slots = NULL;
+}
+
+static rs_status batch_alloc(batch *b, int nthreads, rs_error *err)
+{
+    const rs_scenario *sc = b->sc;
+    b->nslots = 2 * nthreads + 2;
+    b->slots = rs_calloc((size_t)b->nslots, sizeof *b->slots);
+    if (!b->slots) return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
+    size_t H = (size_t)sc->horizon, n = (size_t)sc->region.n;
+    for (int i = 0; i < b->nslots; i++) {
+        slot *s = &b->slots[i];
+        atomic_init(&s->run, -1);
+        atomic_init(&s->ready, 0);
+        s->series = rs_calloc(b->m->nseries * H + 1, sizeof(double));
+        if (sc->outputs.municipality_series) s->muni = rs_calloc(b->m->nmuni_series * H * n + 1, sizeof(double));
+        if (sc->outputs.events) {
+            s->log.cap = (size_t)sc->outputs.max_events_per_run;
+            s->log.ev = rs_malloc(s->log.cap * sizeof(rs_event));
+        }
+        if (!s->series || (sc->outputs.municipality_series && !s->muni) || (sc->outputs.events && !s->log.ev))
+            return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL,
+                                "out of memory for result buffers (%d slots)", b->nslots);
+    }
+    return RS_OK;
+}
+
+static void pause_briefly(void)
+{
+    struct timespec ts = {0, 200000}; /* 0.2 ms */
+    nanosleep(&ts, NULL);
+}
+
+rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batch_report *rep,
+                       rs_error *err)
+{
+    const rs_model *m = rs_model_get();
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.sc = sc;
+    b.m = m;
+    b.nruns = rs_scenario_nruns(sc);
+    memset(rep, 0, sizeof *rep);
+    rep->nruns = b.nruns;
+    rs_status st;
+    long done = 0;
+    double t0 = omp_get_wtime();
+    if (opts->resume) st = rs_h5_resume(opts->output, sc, opts->cmdline, &b.h5, &done, err);
+    else st = rs_h5_create(opts->output, sc, opts->cmdline, opts->force, &b.h5, err);
+    if (st) return st;
+    rep->done_before = done;
+    b.done_before = done;
+    atomic_init(&b.next_claim, done);
+    b.next_write = done;
+    atomic_init(&b.failed, 0);
+
+    int nthreads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    long todo = b.nruns - done;
+    if (todo < nthreads) nthreads = todo > 0 ? (int)todo : 1;
+    if ((st = batch_alloc(&b, nthreads, err))) goto out;
+    b.t0 = b.last_commit = t0;
+    b.progress = opts->progress;
+
+#pragma omp parallel num_threads(nthreads)
+    {
+        worker w;
+        rs_error e;
+        rs_error_clear(&e);
+        rs_status ws;
+#pragma omp critical(rs_alloc)
+        ws = worker_alloc(sc, m, &w, &e);
+        if (ws) record_failure(&b, &e);
+#pragma omp barrier
+        while (!ws && !atomic_load(&b.failed) && !stop_requested) {
+            long run = atomic_fetch_add(&b.next_claim, 1);
+            if (run >= b.nruns) break;
+            slot *s = &b.slots[run % b.nslots];
+            /* wait until run - nslots has been written */
+            while (atomic_load(&s->run) != -1 && !atomic_load(&b.failed)) pause_briefly();
+            if (atomic_load(&b.failed)) break;
+            atomic_store(&s->run, run);
+            if ((ws = simulate(&b, &w, s, run, &e))) {
+                record_failure(&b, &e);
+                break;
+            }
+            atomic_store(&s->ready, 1);
+#pragma omp critical(rs_writer)
+            drain(&b, 0);
+        }
+        /* Runs already claimed must still finish so that the file stays a
+         * prefix: a stop request only prevents new claims. */
+        worker_free(m, &w);
+    }
+    /* write what is left in order, commit */
+    drain(&b, 1);
+    rep->done = b.next_write;
+    rep->events_dropped = b.dropped_total;
+    rep->seconds = omp_get_wtime() - t0;
+    if (b.progress && !atomic_load(&b.failed)) show_progress(&b, b.next_write, 1);
+    if (atomic_load(&b.failed)) {
+        *err = b.fail_err;
+        st = err->status ? err->status : RS_EINTERNAL;
+    } else if (b.next_write < b.nruns) {
+        st = rs_error_set(err, RS_EINTERRUPT, opts->output, 0, NULL,
+                          "interrupted: %ld of %ld runs are in the file; finish with the same command and --resume",
+                          b.next_write, b.nruns);
+    } else {
+        st = RS_OK;
+    }
+out:
+    {
+        rs_error cerr;
+        rs_error_clear(&cerr);
+        rs_status cs = rs_h5_close(b.h5, &cerr);
+        if (!st && cs) { *err = cerr; st = cs; }
+    }
+    batch_free(&b);
+    return st;
+}

@@ -1,0 +1,915 @@
+/*
+ * h5out.c - writing, resuming and inspecting results files with HDF5.
+ *
+ * The layout follows netCDF-4 conventions so that xarray (engine h5netcdf),
+ * netCDF tools and R open it with named dimensions: one dataset per
+ * variable, dimension scales with coordinate variables, link and attribute
+ * creation order tracked, units and long_name on every variable, chunked
+ * and deflate-compressed. All HDF5 calls of a batch happen inside the
+ * batch's writer critical section; this file holds no locks itself.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include "h5out.h"
+#include "internal.h"
+
+struct rs_h5 {
+    hid_t file;
+    const rs_scenario *sc;
+    const rs_model *m;
+    long nruns;
+    hid_t *series;      /* [nseries] */
+    hid_t *muni;        /* [nmuni_series] or NULL */
+    hid_t ev[6];        /* run, month, kind, partnership, municipality, amount */
+    hsize_t nevents;    /* events written */
+    char path[1024];
+};
+
+static const char *const ev_names[6] = {"run", "month", "kind", "partnership", "municipality", "amount"};
+
+#define H5FAIL(h_err, ...) rs_error_set((h_err), RS_EIO, path_for_err, 0, NULL, __VA_ARGS__)
+
+static void quiet_hdf5(void)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* ------------------------------------------------------------ attributes */
+
+static int attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    size_t len = strlen(value);
+    H5Tset_size(t, len ? len : 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a < 0 ? -1 : (H5Awrite(a, t, len ? value : "") < 0 ? -1 : 0);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return rc;
+}
+
+static int attr_num(hid_t obj, const char *name, hid_t type, const void *v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a;
+    if (H5Aexists(obj, name) > 0) a = H5Aopen(obj, name, H5P_DEFAULT);
+    else a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a < 0 ? -1 : (H5Awrite(a, type, v) < 0 ? -1 : 0);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    return rc;
+}
+
+static int attr_i64(hid_t obj, const char *name, long long v)
+{
+    return attr_num(obj, name, H5T_NATIVE_LLONG, &v);
+}
+
+static int attr_f64(hid_t obj, const char *name, double v)
+{
+    return attr_num(obj, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+static int attr_i32_array(hid_t obj, const char *name, const int *v, hsize_t n)
+{
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t a = H5Acreate2(obj, name, H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a < 0 ? -1 : (H5Awrite(a, H5T_NATIVE_INT, v) < 0 ? -1 : 0);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    return rc;
+}
+
+/* Read a string attribute (fixed or variable length) into buf. */
+static int attr_read_str(hid_t obj, const char *name, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (H5Aexists(obj, name) <= 0) return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    hid_t ft = H5Aget_type(a);
+    int rc = -1;
+    if (H5Tget_class(ft) == H5T_STRING) {
+        if (H5Tis_variable_str(ft) > 0) {
+            char *s = NULL;
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            H5Tset_size(mt, H5T_VARIABLE);
+            H5Tset_cset(mt, H5Tget_cset(ft));
+            if (H5Aread(a, mt, &s) >= 0 && s) {
+                snprintf(buf, len, "%s", s);
+                H5free_memory(s);
+                rc = 0;
+            }
+            H5Tclose(mt);
+        } else {
+            size_t sz = H5Tget_size(ft);
+            char *tmp = calloc(sz + 1, 1);
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            H5Tset_size(mt, sz + 1);
+            H5Tset_cset(mt, H5Tget_cset(ft));
+            if (tmp && H5Aread(a, mt, tmp) >= 0) {
+                snprintf(buf, len, "%s", tmp);
+                rc = 0;
+            }
+            free(tmp);
+            H5Tclose(mt);
+        }
+    }
+    H5Tclose(ft);
+    H5Aclose(a);
+    return rc;
+}
+
+static int attr_read_i64(hid_t obj, const char *name, long long *v)
+{
+    if (H5Aexists(obj, name) <= 0) return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    int rc = H5Aread(a, H5T_NATIVE_LLONG, v) < 0 ? -1 : 0;
+    H5Aclose(a);
+    return rc;
+}
+
+/* ------------------------------------------------------------- datasets */
+
+static hid_t group_create(hid_t parent, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
+static hid_t vlen_str_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+/* Create a chunked, compressed dataset. maxdims may be NULL (fixed). */
+static hid_t dset_create(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                         const hsize_t *maxdims, const hsize_t *chunk, const void *fill)
+{
+    hid_t sp = H5Screate_simple(rank, dims, maxdims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    if (chunk) {
+        H5Pset_chunk(dcpl, rank, chunk);
+        if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, 4);
+    }
+    if (fill) H5Pset_fill_value(dcpl, type, fill);
+    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    return d;
+}
+
+static hsize_t clamp_chunk(hsize_t want, hsize_t dim)
+{
+    if (want < 1) want = 1;
+    if (dim >= 1 && want > dim) want = dim;
+    return want;
+}
+
+/* Write a whole 1-d dataset of n values (chunked when large). */
+static hid_t write_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data)
+{
+    hsize_t chunk = clamp_chunk(65536 / H5Tget_size(type), n);
+    hid_t d = dset_create(loc, name, type, 1, &n, NULL, n ? &chunk : NULL, NULL);
+    if (d >= 0 && n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+static hid_t write_strings(hid_t loc, const char *name, hsize_t n, const char *const *s)
+{
+    hid_t t = vlen_str_type();
+    hid_t d = write_1d(loc, name, t, n, s);
+    H5Tclose(t);
+    return d;
+}
+
+static int describe(hid_t d, const char *units, const char *long_name)
+{
+    int rc = 0;
+    if (units) rc |= attr_str(d, "units", units);
+    if (long_name) rc |= attr_str(d, "long_name", long_name);
+    return rc;
+}
+
+/* A coordinate variable that is also a dimension scale. */
+static hid_t make_dim(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data,
+                      const char *units, const char *long_name)
+{
+    hid_t d = write_1d(loc, name, type, n, data);
+    if (d < 0) return -1;
+    if (H5DSset_scale(d, name) < 0 || describe(d, units, long_name)) {
+        H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+/* -------------------------------------------------------------- create */
+
+static char *now_iso(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdline, rs_error *err)
+{
+    const char *path_for_err = h->path;
+    const rs_model *m = h->m;
+    hid_t f = h->file, t;
+    hsize_t nruns = (hsize_t)h->nruns, H = (hsize_t)sc->horizon, n = (hsize_t)sc->region.n;
+    size_t np = rs_param_count();
+    rs_status st = RS_EIO;
+    long long *ll = NULL;
+    int *iv = NULL;
+    double *dv = NULL;
+    const char **sv = NULL;
+    hid_t d_run = -1, d_month = -1, d_muni = -1, d_var = -1, d_part = -1, g = -1, gd = -1, d = -1;
+    size_t big = (size_t)(nruns > n ? nruns : n);
+    if (big < (size_t)H) big = (size_t)H;
+    if (big < (size_t)sc->npartnerships) big = (size_t)sc->npartnerships;
+    if (big < (size_t)sc->nvariants) big = (size_t)sc->nvariants;
+    ll = rs_malloc(big * sizeof *ll);
+    iv = rs_malloc(big * sizeof *iv);
+    dv = rs_malloc(big * sizeof *dv);
+    sv = rs_malloc(big * sizeof *sv);
+    if (!ll || !iv || !dv || !sv) { st = rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory"); goto done; }
+
+    /* root attributes */
+    char tbuf[64];
+    if (attr_str(f, "title", "regsim results") || attr_str(f, "regsim_format", RS_H5_FORMAT) ||
+        attr_str(f, "regsim_version", rs_version()) || attr_str(f, "model", m->name) ||
+        attr_str(f, "scenario", sc->name) || attr_i64(f, "runs_total", (long long)nruns) ||
+        attr_i64(f, "runs_completed", 0) || attr_i64(f, "complete", 0) ||
+        attr_i64(f, "horizon_months", sc->horizon) || attr_i64(f, "replications", sc->replications) ||
+        attr_i64(f, "seed", (long long)sc->seed)) {
+        H5FAIL(err, "cannot write the file's attributes");
+        goto done;
+    }
+
+    /* dimensions */
+    for (hsize_t i = 0; i < nruns; i++) ll[i] = (long long)i;
+    d_run = make_dim(f, "run", H5T_NATIVE_LLONG, nruns, ll, "1", "run index");
+    for (hsize_t i = 0; i < H; i++) iv[i] = (int)i + 1;
+    d_month = make_dim(f, "month", H5T_NATIVE_INT, H, iv, "month", "month since start (1 = first month)");
+    for (hsize_t i = 0; i < n; i++) iv[i] = (int)i;
+    d_muni = make_dim(f, "municipality", H5T_NATIVE_INT, n, iv, "1", "municipality index");
+    for (int i = 0; i < sc->nvariants; i++) iv[i] = i;
+    d_var = make_dim(f, "variant", H5T_NATIVE_INT, (hsize_t)sc->nvariants, iv, "1", "variant index");
+    for (int i = 0; i < sc->npartnerships; i++) iv[i] = i;
+    d_part = make_dim(f, "partnership", H5T_NATIVE_INT, (hsize_t)sc->npartnerships, iv, "1",
+                      "index of a partnership of the scenario (formed ones follow)");
+    if (d_run < 0 || d_month < 0 || d_muni < 0 || d_var < 0 || d_part < 0) {
+        H5FAIL(err, "cannot create the dimensions");
+        goto done;
+    }
+
+    /* coordinates along municipality, variant, partnership */
+#define ATTACH1(D, SCALE) (H5DSattach_scale((D), (SCALE), 0) < 0)
+    d = write_strings(f, "municipality_name", n, (const char *const *)sc->region.name);
+    if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "municipality name")) goto fail_layout;
+    H5Dclose(d);
+    d = write_strings(f, "municipality_code", n, (const char *const *)sc->region.code);
+    if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "CBS municipality code")) goto fail_layout;
+    H5Dclose(d);
+    d = write_strings(f, "municipality_province", n, (const char *const *)sc->region.province);
+    if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "province")) goto fail_layout;
+    H5Dclose(d);
+    d = write_1d(f, "municipality_population", H5T_NATIVE_DOUBLE, n, sc->region.population);
+    if (d < 0 || ATTACH1(d, d_muni) || describe(d, "1", "inhabitants")) goto fail_layout;
+    H5Dclose(d);
+    d = write_strings(f, "variant_name", (hsize_t)sc->nvariants, (const char *const *)sc->variant_names);
+    if (d < 0 || ATTACH1(d, d_var) || describe(d, NULL, "variant name")) goto fail_layout;
+    H5Dclose(d);
+    for (int i = 0; i < sc->npartnerships; i++) sv[i] = sc->partnerships[i].name;
+    d = write_strings(f, "partnership_name", (hsize_t)sc->npartnerships, sv);
+    if (d < 0 || ATTACH1(d, d_part) || describe(d, NULL, "partnership name")) goto fail_layout;
+    H5Dclose(d);
+    for (int i = 0; i < sc->npartnerships; i++) sv[i] = m->domains[sc->partnerships[i].domain];
+    d = write_strings(f, "partnership_domain", (hsize_t)sc->npartnerships, sv);
+    if (d < 0 || ATTACH1(d, d_part) || describe(d, NULL, "service domain of the partnership")) goto fail_layout;
+    H5Dclose(d);
+    d = -1;
+
+    /* series (run, month) */
+    double nan = NAN;
+    hsize_t dims2[2] = {nruns, H};
+    hsize_t ch2[2] = {clamp_chunk(65536 / (8 * H), nruns), H};
+    for (size_t s = 0; s < m->nseries; s++) {
+        const rs_series_def *sd = &m->series[s];
+        h->series[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 2, dims2, NULL, ch2, &nan);
+        if (h->series[s] < 0 || describe(h->series[s], sd->units, sd->long_name) ||
+            H5DSattach_scale(h->series[s], d_run, 0) < 0 || H5DSattach_scale(h->series[s], d_month, 1) < 0) {
+            H5FAIL(err, "cannot create series %s", sd->name);
+            goto done;
+        }
+    }
+    if (h->muni) {
+        hsize_t dims3[3] = {nruns, H, n};
+        hsize_t ch3[3] = {1, clamp_chunk(131072 / (8 * n), H), n};
+        for (size_t s = 0; s < m->nmuni_series; s++) {
+            const rs_series_def *sd = &m->muni_series[s];
+            h->muni[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 3, dims3, NULL, ch3, &nan);
+            if (h->muni[s] < 0 || describe(h->muni[s], sd->units, sd->long_name) ||
+                H5DSattach_scale(h->muni[s], d_run, 0) < 0 || H5DSattach_scale(h->muni[s], d_month, 1) < 0 ||
+                H5DSattach_scale(h->muni[s], d_muni, 2) < 0) {
+                H5FAIL(err, "cannot create municipality series %s", sd->name);
+                goto done;
+            }
+        }
+    }
+
+    /* design */
+    gd = group_create(f, "design");
+    if (gd < 0) goto fail_layout;
+    attr_str(gd, "description", "what each run was: join on run to the series");
+    for (hsize_t i = 0; i < nruns; i++) ll[i] = (long long)i;
+    hid_t g_run = make_dim(gd, "run", H5T_NATIVE_LLONG, nruns, ll, "1", "run index");
+    if (g_run < 0) goto fail_layout;
+    int *sets = rs_malloc(nruns * sizeof(int)), *reps = rs_malloc(nruns * sizeof(int));
+    if (!sets || !reps) {
+        free(sets); free(reps); H5Dclose(g_run);
+        st = rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (hsize_t i = 0; i < nruns; i++) rs_scenario_run_ids(sc, (long)i, &sets[i], &reps[i]);
+    struct { const char *name, *units, *ln; } cols[] = {
+        {"variant", "1", "variant index (see variant_name)"},
+        {"point", "1", "design point index (0 without a design)"},
+        {"replicate", "1", "replicate index; the same replicate draws the same random numbers in every variant"},
+    };
+    int okd = 1;
+    for (int c = 0; c < 3 && okd; c++) {
+        for (hsize_t i = 0; i < nruns; i++)
+            iv[i] = c == 0 ? sc->sets[sets[i]].variant : c == 1 ? sc->sets[sets[i]].point : reps[i];
+        d = write_1d(gd, cols[c].name, H5T_NATIVE_INT, nruns, iv);
+        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, cols[c].units, cols[c].ln);
+        if (d >= 0) H5Dclose(d);
+    }
+    for (hsize_t i = 0; i < nruns && okd; i++) ll[i] = (long long)rs_scenario_run_seed(sc, (long)i);
+    if (okd) {
+        d = write_1d(gd, "seed", H5T_NATIVE_ULLONG, nruns, ll);
+        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, "1", "seed of the run's random streams");
+        if (d >= 0) H5Dclose(d);
+    }
+    for (hsize_t i = 0; i < nruns && okd; i++) sv[i] = sc->sets[sets[i]].label;
+    if (okd) {
+        d = write_strings(gd, "label", nruns, sv);
+        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, NULL, "variant (and design point) label");
+        if (d >= 0) H5Dclose(d);
+    }
+    for (size_t k = 0; k < np && okd; k++) {
+        const rs_param_def *pd = rs_param_get(k);
+        for (hsize_t i = 0; i < nruns; i++) dv[i] = sc->sets[sets[i]].values[k];
+        d = write_1d(gd, pd->name, H5T_NATIVE_DOUBLE, nruns, dv);
+        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, pd->unit, pd->desc) &&
+              !attr_f64(d, "default", pd->def);
+        if (okd && pd->kind == RS_PARAM_ENUM) {
+            char list[512] = "";
+            for (int c = 0; pd->choices[c]; c++) {
+                strncat(list, c ? " " : "", sizeof list - strlen(list) - 1);
+                strncat(list, pd->choices[c], sizeof list - strlen(list) - 1);
+            }
+            okd = !attr_str(d, "flag_meanings", list);
+        }
+        if (d >= 0) H5Dclose(d);
+    }
+    free(sets);
+    free(reps);
+    H5Dclose(g_run);
+    d = -1;
+    if (!okd) goto fail_layout;
+
+    /* events */
+    if (sc->outputs.events) {
+        g = group_create(f, "events");
+        if (g < 0) goto fail_layout;
+        hsize_t zero = 0, unl = H5S_UNLIMITED, ech = 8192;
+        hid_t e_ev = make_dim(g, "event", H5T_NATIVE_LLONG, 0, NULL, "1", "event index");
+        H5Dclose(e_ev);
+        /* the event scale must be extendable: recreate as chunked */
+        H5Ldelete(g, "event", H5P_DEFAULT);
+        e_ev = dset_create(g, "event", H5T_NATIVE_LLONG, 1, &zero, &unl, &ech, NULL);
+        if (e_ev < 0 || H5DSset_scale(e_ev, "event") < 0 || describe(e_ev, "1", "event index")) goto fail_layout;
+        hid_t types[6] = {H5T_NATIVE_LLONG, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_DOUBLE};
+        const char *units[6] = {"1", "month", "1", "1", "1", "EUR"};
+        const char *lns[6] = {"run index", "month of the event", "kind of event (see flag_meanings)",
+                              "partnership index, -1 if none", "municipality index, -1 if none",
+                              "amount (meaning depends on kind), NaN if none"};
+        for (int c = 0; c < 6; c++) {
+            h->ev[c] = dset_create(g, ev_names[c], types[c], 1, &zero, &unl, &ech, NULL);
+            if (h->ev[c] < 0 || describe(h->ev[c], units[c], lns[c]) || H5DSattach_scale(h->ev[c], e_ev, 0) < 0) {
+                H5Dclose(e_ev);
+                goto fail_layout;
+            }
+        }
+        int nk = 0;
+        char list[2048] = "";
+        while (m->event_kinds[nk]) {
+            iv[nk] = nk;
+            strncat(list, nk ? " " : "", sizeof list - strlen(list) - 1);
+            strncat(list, m->event_kinds[nk], sizeof list - strlen(list) - 1);
+            nk++;
+        }
+        if (attr_i32_array(h->ev[2], "flag_values", iv, (hsize_t)nk) || attr_str(h->ev[2], "flag_meanings", list) ||
+            attr_i64(g, "events_committed", 0) || attr_i64(g, "events_dropped", 0)) {
+            H5Dclose(e_ev);
+            goto fail_layout;
+        }
+        H5Dclose(e_ev);
+        H5Gclose(g);
+        g = -1;
+    }
+
+    /* provenance */
+    g = group_create(f, "provenance");
+    if (g < 0) goto fail_layout;
+    t = vlen_str_type();
+    {
+        hid_t sp = H5Screate(H5S_SCALAR);
+        hid_t ds = H5Dcreate2(g, "scenario", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        const char *js = sc->resolved_json;
+        int bad = ds < 0 || H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &js) < 0 ||
+                  describe(ds, NULL, "the scenario as resolved, with every default (JSON)");
+        if (ds >= 0) H5Dclose(ds);
+        H5Sclose(sp);
+        H5Tclose(t);
+        if (bad) goto fail_layout;
+    }
+    if (attr_str(g, "regsim_version", rs_version()) || attr_str(g, "git_commit", rs_git_commit()) ||
+        attr_str(g, "command_line", cmdline ? cmdline : "") || attr_str(g, "start_time", now_iso(tbuf, sizeof tbuf)) ||
+        attr_str(g, "scenario_file", sc->path) || attr_str(g, "hdf5_version", H5_VERS_INFO)) goto fail_layout;
+    st = RS_OK;
+    goto done;
+fail_layout:
+    H5FAIL(err, "cannot write the file layout (disk full or not writable?)");
+done:
+    if (d >= 0) H5Dclose(d);
+    if (g >= 0) H5Gclose(g);
+    if (gd >= 0) H5Gclose(gd);
+    if (d_run >= 0) H5Dclose(d_run);
+    if (d_month >= 0) H5Dclose(d_month);
+    if (d_muni >= 0) H5Dclose(d_muni);
+    if (d_var >= 0) H5Dclose(d_var);
+    if (d_part >= 0) H5Dclose(d_part);
+    free(ll); free(iv); free(dv); free(sv);
+    return st;
+}
+
+static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
+{
+    const rs_model *m = rs_model_get();
+    rs_h5 *h = rs_calloc(1, sizeof *h);
+    if (!h) { rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory"); return NULL; }
+    h->file = -1;
+    h->sc = sc;
+    h->m = m;
+    h->nruns = rs_scenario_nruns(sc);
+    snprintf(h->path, sizeof h->path, "%s", path);
+    h->series = rs_calloc(m->nseries ? m->nseries : 1, sizeof(hid_t));
+    if (sc->outputs.municipality_series) h->muni = rs_calloc(m->nmuni_series ? m->nmuni_series : 1, sizeof(hid_t));
+    if (!h->series || (sc->outputs.municipality_series && !h->muni)) {
+        free(h->series); free(h->muni); free(h);
+        rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
+        return NULL;
+    }
+    for (size_t s = 0; s < m->nseries; s++) h->series[s] = -1;
+    for (size_t s = 0; h->muni && s < m->nmuni_series; s++) h->muni[s] = -1;
+    for (int c = 0; c < 6; c++) h->ev[c] = -1;
+    return h;
+}
+
+static void h5_release(rs_h5 *h)
+{
+    if (!h) return;
+    for (size_t s = 0; s < h->m->nseries; s++) if (h->series[s] >= 0) H5Dclose(h->series[s]);
+    for (size_t s = 0; h->muni && s < h->m->nmuni_series; s++) if (h->muni[s] >= 0) H5Dclose(h->muni[s]);
+    for (int c = 0; c < 6; c++) if (h->ev[c] >= 0) H5Dclose(h->ev[c]);
+    if (h->file >= 0) H5Fclose(h->file);
+    free(h->series);
+    free(h->muni);
+    free(h);
+}
+
+int rs_h5_is_results(const char *path)
+{
+    quiet_hdf5();
+    if (H5Fis_hdf5(path) <= 0) return -1;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return -1;
+    char fmt[64];
+    int r = attr_read_str(f, "regsim_format", fmt, sizeof fmt) == 0 && strcmp(fmt, RS_H5_FORMAT) == 0;
+    H5Fclose(f);
+    return r;
+}
+
+/* Can we create a file in the directory of path? Say why not. */
+static rs_status check_dir(const char *path, rs_error *err)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) { if (slash == dir) slash[1] = '\0'; else *slash = '\0'; }
+    else snprintf(dir, sizeof dir, ".");
+    struct stat sb;
+    if (stat(dir, &sb) != 0)
+        return rs_error_set(err, RS_EIO, path, 0, NULL, "output directory %s does not exist", dir);
+    if (!S_ISDIR(sb.st_mode))
+        return rs_error_set(err, RS_EIO, path, 0, NULL, "%s is not a directory", dir);
+    if (access(dir, W_OK) != 0)
+        return rs_error_set(err, RS_EIO, path, 0, NULL, "output directory %s is not writable: %s", dir, strerror(errno));
+    return RS_OK;
+}
+
+rs_status rs_h5_create(const char *path, const rs_scenario *sc, const char *cmdline, int force,
+                       rs_h5 **out, rs_error *err)
+{
+    const char *path_for_err = path;
+    quiet_hdf5();
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return rs_error_set(err, RS_EINPUT, path, 0, NULL, "the output path is a directory");
+        if (!force) {
+            int kind = rs_h5_is_results(path);
+            if (kind == 1)
+                return rs_error_set(err, RS_EINPUT, path, 0, NULL,
+                                    "a results file exists here; use --resume to finish it or --force to overwrite it");
+            return rs_error_set(err, RS_EINPUT, path, 0, NULL,
+                                "a file that is not a regsim results file exists here; refusing to overwrite it (use --force)");
+        }
+    }
+    rs_status st = check_dir(path, err);
+    if (st) return st;
+    rs_h5 *h = h5_new(path, sc, err);
+    if (!h) return RS_ENOMEM;
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    h->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
+    if (h->file < 0) {
+        h5_release(h);
+        return H5FAIL(err, "cannot create the results file");
+    }
+    st = build_layout(h, sc, cmdline, err);
+    if (st == RS_OK && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        st = H5FAIL(err, "cannot write the results file (disk full?)");
+    if (st) {
+        h5_release(h);
+        unlink(path); /* a half-made layout is no results file */
+        return st;
+    }
+    *out = h;
+    return RS_OK;
+}
+
+static hid_t open_dset(hid_t f, const char *name)
+{
+    return H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Dopen2(f, name, H5P_DEFAULT) : -1;
+}
+
+rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdline,
+                       rs_h5 **out, long *done, rs_error *err)
+{
+    const char *path_for_err = path;
+    quiet_hdf5();
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: no results file here to resume");
+    int kind = rs_h5_is_results(path);
+    if (kind < 0)
+        return rs_error_set(err, RS_EINPUT, path, 0, NULL,
+                            "--resume: not a readable HDF5 file (damaged, or not a results file); "
+                            "start a new run with --force");
+    if (kind == 0)
+        return rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: not a regsim results file");
+    rs_h5 *h = h5_new(path, sc, err);
+    if (!h) return RS_ENOMEM;
+    h->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (h->file < 0) {
+        h5_release(h);
+        return H5FAIL(err, "--resume: cannot open the file for writing");
+    }
+    rs_status st = RS_OK;
+    /* same scenario? */
+    hid_t ds = H5Lexists(h->file, "provenance", H5P_DEFAULT) > 0 &&
+                       H5Lexists(h->file, "provenance/scenario", H5P_DEFAULT) > 0
+                   ? H5Dopen2(h->file, "provenance/scenario", H5P_DEFAULT)
+                   : -1;
+    char *stored = NULL;
+    hid_t t = vlen_str_type();
+    if (ds < 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &stored) < 0 || !stored) {
+        st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: the file's provenance/scenario is missing or damaged");
+    } else if (strcmp(stored, sc->resolved_json) != 0) {
+        st = rs_error_set(err, RS_EINPUT, path, 0, NULL,
+                          "--resume: the file was made from a different scenario (or another regsim version); "
+                          "use the same scenario, or start anew with --force");
+    }
+    if (stored) H5free_memory(stored);
+    H5Tclose(t);
+    if (ds >= 0) H5Dclose(ds);
+    long long total = -1, completed = -1;
+    if (!st && (attr_read_i64(h->file, "runs_total", &total) || attr_read_i64(h->file, "runs_completed", &completed) ||
+                total != h->nruns || completed < 0 || completed > total))
+        st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: the file's run counters are missing or inconsistent");
+    for (size_t s = 0; !st && s < h->m->nseries; s++)
+        if ((h->series[s] = open_dset(h->file, h->m->series[s].name)) < 0)
+            st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: series %s is missing", h->m->series[s].name);
+    for (size_t s = 0; !st && h->muni && s < h->m->nmuni_series; s++)
+        if ((h->muni[s] = open_dset(h->file, h->m->muni_series[s].name)) < 0)
+            st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: series %s is missing", h->m->muni_series[s].name);
+    if (!st && sc->outputs.events) {
+        long long committed = -1;
+        hid_t g = H5Lexists(h->file, "events", H5P_DEFAULT) > 0 ? H5Gopen2(h->file, "events", H5P_DEFAULT) : -1;
+        if (g < 0 || attr_read_i64(g, "events_committed", &committed) || committed < 0) {
+            st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: the event log is missing or damaged");
+        } else {
+            /* drop events of runs written after the last commit */
+            hsize_t nev = (hsize_t)committed;
+            hid_t e_ev = H5Dopen2(g, "event", H5P_DEFAULT);
+            if (e_ev < 0 || H5Dset_extent(e_ev, &nev) < 0) st = H5FAIL(err, "--resume: cannot trim the event log");
+            if (e_ev >= 0) H5Dclose(e_ev);
+            for (int c = 0; !st && c < 6; c++) {
+                h->ev[c] = H5Dopen2(g, ev_names[c], H5P_DEFAULT);
+                if (h->ev[c] < 0 || H5Dset_extent(h->ev[c], &nev) < 0)
+                    st = H5FAIL(err, "--resume: cannot trim the event log");
+            }
+            h->nevents = nev;
+        }
+        if (g >= 0) H5Gclose(g);
+    }
+    if (!st) {
+        hid_t g = H5Gopen2(h->file, "provenance", H5P_DEFAULT);
+        char tbuf[64], prev[4096];
+        attr_read_str(g, "resumed", prev, sizeof prev);
+        char line[4096 + 1100];
+        snprintf(line, sizeof line, "%s%s%s at run %lld: %s", prev, prev[0] ? "\n" : "", now_iso(tbuf, sizeof tbuf),
+                 completed, cmdline ? cmdline : "");
+        if (attr_str(g, "resumed", line) < 0) st = H5FAIL(err, "cannot write to the file");
+        H5Gclose(g);
+    }
+    if (st) {
+        h5_release(h);
+        return st;
+    }
+    *done = (long)completed;
+    *out = h;
+    return RS_OK;
+}
+
+static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *data)
+{
+    hid_t fs = H5Dget_space(d);
+    hid_t ms = H5Screate_simple(rank, count, NULL);
+    int rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+             H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, data) < 0;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data, size_t stride)
+{
+    hsize_t newsize = at + n;
+    if (H5Dset_extent(d, &newsize) < 0) return -1;
+    hid_t fs = H5Dget_space(d);
+    /* memory: strided view into the event structs */
+    hsize_t mdim = n * stride;
+    hid_t ms = H5Screate_simple(1, &mdim, NULL);
+    hsize_t zero = 0, st = stride, cnt = n, one = 1;
+    int rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &n, NULL) < 0 ||
+             H5Sselect_hyperslab(ms, H5S_SELECT_SET, &zero, &st, &cnt, &one) < 0 ||
+             H5Dwrite(d, memtype, ms, fs, H5P_DEFAULT, data) < 0;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc ? -1 : 0;
+}
+
+rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
+{
+    const char *path_for_err = h->path;
+    hsize_t H = (hsize_t)h->sc->horizon, n = (hsize_t)h->sc->region.n;
+    hsize_t start2[2] = {(hsize_t)ctx->run, 0}, count2[2] = {1, H};
+    for (size_t s = 0; s < h->m->nseries; s++)
+        if (write_row(h->series[s], 2, start2, count2, ctx->series + s * H))
+            return H5FAIL(err, "cannot write run %ld (disk full?)", ctx->run);
+    if (h->muni) {
+        hsize_t start3[3] = {(hsize_t)ctx->run, 0, 0}, count3[3] = {1, H, n};
+        for (size_t s = 0; s < h->m->nmuni_series; s++)
+            if (write_row(h->muni[s], 3, start3, count3, ctx->muni_series + s * H * n))
+                return H5FAIL(err, "cannot write run %ld (disk full?)", ctx->run);
+    }
+    if (h->ev[0] >= 0 && ctx->events && ctx->events->n) {
+        const rs_event_log *log = ctx->events;
+        hsize_t k = (hsize_t)log->n;
+        /* run and event index columns are constant/derived: build small buffers
+           from the event structs with strided reads */
+        const size_t es = sizeof(rs_event);
+        int ok = 1;
+        hid_t g = H5Dget_space(h->ev[0]);
+        H5Sclose(g);
+        /* event index scale and run column */
+        hid_t gid = H5Oopen(h->file, "events/event", H5P_DEFAULT);
+        for (hsize_t i = 0; i < k && ok; i += 4096) {
+            long long idx[4096], run[4096];
+            hsize_t m = k - i < 4096 ? k - i : 4096;
+            for (hsize_t j = 0; j < m; j++) { idx[j] = (long long)(h->nevents + i + j); run[j] = ctx->run; }
+            ok = append(gid, h->nevents + i, m, H5T_NATIVE_LLONG, idx, 1) == 0 &&
+                 append(h->ev[0], h->nevents + i, m, H5T_NATIVE_LLONG, run, 1) == 0;
+        }
+        H5Oclose(gid);
+        /* the int columns sit at int32 offsets inside rs_event */
+        if (ok) {
+            size_t stride = es / sizeof(int32_t);
+            const int32_t *base = (const int32_t *)log->ev;
+            ok = append(h->ev[1], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, month) / 4, stride) == 0 &&
+                 append(h->ev[2], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, kind) / 4, stride) == 0 &&
+                 append(h->ev[3], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, partnership) / 4, stride) == 0 &&
+                 append(h->ev[4], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, municipality) / 4, stride) == 0;
+        }
+        if (ok) {
+            const double *base = (const double *)log->ev;
+            ok = append(h->ev[5], h->nevents, k, H5T_NATIVE_DOUBLE, base + offsetof(rs_event, amount) / 8,
+                        es / sizeof(double)) == 0;
+        }
+        if (!ok) return H5FAIL(err, "cannot write the events of run %ld (disk full?)", ctx->run);
+        h->nevents += k;
+    }
+    return RS_OK;
+}
+
+rs_status rs_h5_commit(rs_h5 *h, long done, size_t dropped, rs_error *err)
+{
+    const char *path_for_err = h->path;
+    int bad = 0;
+    if (h->ev[0] >= 0) {
+        hid_t g = H5Gopen2(h->file, "events", H5P_DEFAULT);
+        long long prev = 0;
+        attr_read_i64(g, "events_dropped", &prev);
+        bad |= g < 0 || attr_i64(g, "events_committed", (long long)h->nevents) ||
+               attr_i64(g, "events_dropped", prev + (long long)dropped);
+        if (g >= 0) H5Gclose(g);
+    }
+    bad |= attr_i64(h->file, "runs_completed", done) || attr_i64(h->file, "complete", done == h->nruns);
+    if (bad || H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        return H5FAIL(err, "cannot write to the results file (disk full?)");
+    return RS_OK;
+}
+
+rs_status rs_h5_close(rs_h5 *h, rs_error *err)
+{
+    if (!h) return RS_OK;
+    const char *path_for_err = h->path;
+    int bad = 0;
+    for (size_t s = 0; s < h->m->nseries; s++) if (h->series[s] >= 0) bad |= H5Dclose(h->series[s]) < 0;
+    for (size_t s = 0; h->muni && s < h->m->nmuni_series; s++) if (h->muni[s] >= 0) bad |= H5Dclose(h->muni[s]) < 0;
+    for (int c = 0; c < 6; c++) if (h->ev[c] >= 0) bad |= H5Dclose(h->ev[c]) < 0;
+    if (h->file >= 0) bad |= H5Fclose(h->file) < 0;
+    free(h->series);
+    free(h->muni);
+    rs_status st = RS_OK;
+    if (bad) st = H5FAIL(err, "error closing the results file (disk full?)");
+    free(h);
+    return st;
+}
+
+/* ------------------------------------------------------------- inspect */
+
+typedef struct inspect_ctx {
+    FILE *out;
+    hid_t file;
+} inspect_ctx;
+
+static herr_t inspect_cb(hid_t loc, const char *name, const H5O_info_t *info, void *data)
+{
+    inspect_ctx *ic = data;
+    if (info->type != H5O_TYPE_DATASET) {
+        if (strcmp(name, ".") != 0) fprintf(ic->out, "  /%s/\n", name);
+        return 0;
+    }
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0) return 0;
+    hid_t sp = H5Dget_space(d);
+    int rank = H5Sget_simple_extent_ndims(sp);
+    hsize_t dims[8] = {0};
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    char shape[256] = "", units[128], ln[256];
+    for (int i = 0; i < rank; i++) {
+        char dn[64] = "?";
+        if (H5DSget_scale_name(d, NULL, 0) < 0) { /* not itself a scale */ }
+        (void)dn;
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s%llu", i ? " x " : "", (unsigned long long)dims[i]);
+        strncat(shape, buf, sizeof shape - strlen(shape) - 1);
+    }
+    if (rank == 0) snprintf(shape, sizeof shape, "scalar");
+    attr_read_str(d, "units", units, sizeof units);
+    attr_read_str(d, "long_name", ln, sizeof ln);
+    fprintf(ic->out, "  /%-40s %-22s %-10s %s\n", name, shape, units, ln);
+    H5Sclose(sp);
+    H5Dclose(d);
+    return 0;
+}
+
+rs_status rs_h5_inspect(const char *path, FILE *out, rs_error *err)
+{
+    quiet_hdf5();
+    int kind = rs_h5_is_results(path);
+    if (kind < 0) return rs_error_set(err, RS_EINPUT, path, 0, NULL, "not a readable HDF5 file");
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return rs_error_set(err, RS_EINPUT, path, 0, NULL, "cannot open");
+    char buf[512];
+    long long total = 0, done = 0, h = 0, rep = 0;
+    if (kind == 1) {
+        attr_read_i64(f, "runs_total", &total);
+        attr_read_i64(f, "runs_completed", &done);
+        attr_read_i64(f, "horizon_months", &h);
+        attr_read_i64(f, "replications", &rep);
+        attr_read_str(f, "scenario", buf, sizeof buf);
+        fprintf(out, "%s: regsim results of scenario \"%s\"\n", path, buf);
+        attr_read_str(f, "regsim_version", buf, sizeof buf);
+        fprintf(out, "  regsim %s, ", buf);
+        attr_read_str(f, "model", buf, sizeof buf);
+        fprintf(out, "model %s\n", buf);
+        fprintf(out, "  runs: %lld of %lld written%s; horizon %lld months; %lld replications\n", done, total,
+                done == total ? " (complete)" : " (incomplete: finish with `regsim run --resume`)", h, rep);
+        hid_t g = H5Gopen2(f, "provenance", H5P_DEFAULT);
+        if (g >= 0) {
+            attr_read_str(g, "start_time", buf, sizeof buf);
+            fprintf(out, "  started %s", buf);
+            attr_read_str(g, "git_commit", buf, sizeof buf);
+            fprintf(out, ", commit %s\n", buf);
+            attr_read_str(g, "command_line", buf, sizeof buf);
+            fprintf(out, "  command: %s\n", buf);
+            H5Gclose(g);
+        }
+        if (H5Lexists(f, "events", H5P_DEFAULT) > 0) {
+            hid_t ge = H5Gopen2(f, "events", H5P_DEFAULT);
+            long long ec = 0, ed = 0;
+            attr_read_i64(ge, "events_committed", &ec);
+            attr_read_i64(ge, "events_dropped", &ed);
+            fprintf(out, "  events: %lld%s\n", ec, ed ? " (some dropped: raise outputs.max_events_per_run)" : "");
+            H5Gclose(ge);
+        }
+    } else {
+        fprintf(out, "%s: an HDF5 file, but not a regsim results file\n", path);
+    }
+    fprintf(out, "contents (name, shape, units, meaning):\n");
+    inspect_ctx ic = {out, f};
+    H5Ovisit(f, H5_INDEX_CRT_ORDER, H5_ITER_INC, inspect_cb, &ic);
+    H5Fclose(f);
+    return RS_OK;
+}
+
+rs_status rs_h5_read_series(const char *path, const char *name, double *buf, size_t len,
+                            rs_error *err)
+{
+    quiet_hdf5();
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return rs_error_set(err, RS_EIO, path, 0, NULL, "cannot open");
+    hid_t d = open_dset(f, name);
+    rs_status st = RS_OK;
+    if (d < 0) st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "no series %s", name);
+    else {
+        hid_t sp = H5Dget_space(d);
+        hssize_t np = H5Sget_simple_extent_npoints(sp);
+        if (np < 0 || (size_t)np != len) st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "series %s has %lld values, expected %zu", name, (long long)np, len);
+        else if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            st = rs_error_set(err, RS_EIO, path, 0, NULL, "cannot read series %s", name);
+        H5Sclose(sp);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    return st;
+}
