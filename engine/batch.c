@@ -55,10 +55,12 @@ typedef struct slot {
     rs_event_log log;
 } slot;
 
-typedef struct worker {
+struct rs_runner {
+    const rs_scenario *sc;
+    const rs_model *m;
     void *world;
     gsl_rng **rng;
-} worker;
+};
 
 typedef struct batch {
     const rs_scenario *sc;
@@ -68,7 +70,7 @@ typedef struct batch {
     int nslots;
     slot *slots;
     atomic_long next_claim;
-    long next_write;          /* guarded by the writer critical section */
+    atomic_long next_write;   /* written only inside the writer critical section */
     atomic_int failed;        /* a run or a write failed: stop */
     rs_error fail_err;        /* first failure, guarded by critical(rs_fail) */
     size_t dropped;           /* events dropped, since the last commit */
@@ -113,75 +115,88 @@ static void drain(batch *b, int force_commit)
     rs_error e;
     rs_error_clear(&e);
     int wrote = 0;
-    while (b->next_write < b->nruns && !atomic_load(&b->failed)) {
-        slot *s = &b->slots[b->next_write % b->nslots];
-        if (atomic_load(&s->run) != b->next_write || !atomic_load(&s->ready)) break;
-        rs_run_ctx ctx = {.sc = b->sc, .run = b->next_write, .series = s->series,
+    long nw;
+    while ((nw = atomic_load(&b->next_write)) < b->nruns && !atomic_load(&b->failed)) {
+        slot *s = &b->slots[nw % b->nslots];
+        if (atomic_load(&s->run) != nw || !atomic_load(&s->ready)) break;
+        rs_run_ctx ctx = {.sc = b->sc, .run = nw, .series = s->series,
                           .muni_series = s->muni, .events = b->sc->outputs.events ? &s->log : NULL};
         if (rs_h5_write_run(b->h5, &ctx, &e)) { record_failure(b, &e); return; }
         b->dropped += s->log.dropped;
-        b->next_write++;
         wrote = 1;
         atomic_store(&s->ready, 0);
         atomic_store(&s->run, -1);
+        atomic_store(&b->next_write, nw + 1);
     }
     double now = omp_get_wtime();
     if ((wrote && now - b->last_commit >= 1.0) || (force_commit && !atomic_load(&b->failed))) {
-        if (rs_h5_commit(b->h5, b->next_write, b->dropped, &e)) { record_failure(b, &e); return; }
+        if (rs_h5_commit(b->h5, atomic_load(&b->next_write), b->dropped, &e)) { record_failure(b, &e); return; }
         b->dropped_total += b->dropped;
         b->dropped = 0;
         b->last_commit = now;
     }
-    if (b->progress && wrote) show_progress(b, b->next_write, 0);
+    if (b->progress && wrote) show_progress(b, atomic_load(&b->next_write), 0);
 }
 
-static void worker_free(const rs_model *m, worker *w)
+void rs_runner_free(rs_runner *r)
 {
-    if (w->world) m->world_free(w->world);
-    if (w->rng)
-        for (size_t k = 0; k < m->nmechanisms; k++)
-            if (w->rng[k]) gsl_rng_free(w->rng[k]);
-    free(w->rng);
-    memset(w, 0, sizeof *w);
+    if (!r) return;
+    if (r->world) r->m->world_free(r->world);
+    if (r->rng)
+        for (size_t k = 0; k < r->m->nmechanisms; k++)
+            if (r->rng[k]) gsl_rng_free(r->rng[k]);
+    free(r->rng);
+    free(r);
 }
 
-static rs_status worker_alloc(const rs_scenario *sc, const rs_model *m, worker *w, rs_error *err)
+rs_runner *rs_runner_alloc(const rs_scenario *sc, rs_error *err)
 {
-    memset(w, 0, sizeof *w);
-    w->world = m->world_alloc(sc, err);
-    if (!w->world) return err->status ? err->status : RS_ENOMEM;
-    w->rng = rs_calloc(m->nmechanisms ? m->nmechanisms : 1, sizeof(gsl_rng *));
-    if (!w->rng) return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for random streams");
+    const rs_model *m = rs_model_get();
+    rs_runner *r = rs_calloc(1, sizeof *r);
+    if (!r) { rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory"); return NULL; }
+    r->sc = sc;
+    r->m = m;
+    r->world = m->world_alloc(sc, err);
+    if (!r->world) {
+        if (!err->status) rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for a world");
+        rs_runner_free(r);
+        return NULL;
+    }
+    r->rng = rs_calloc(m->nmechanisms ? m->nmechanisms : 1, sizeof(gsl_rng *));
+    for (size_t k = 0; r->rng && k < m->nmechanisms; k++)
+        if (!(r->rng[k] = gsl_rng_alloc(rs_rng_xoshiro256))) break;
     for (size_t k = 0; k < m->nmechanisms; k++)
-        if (!(w->rng[k] = gsl_rng_alloc(rs_rng_xoshiro256)))
-            return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for random streams");
-    return RS_OK;
+        if (!r->rng || !r->rng[k]) {
+            rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for random streams");
+            rs_runner_free(r);
+            return NULL;
+        }
+    return r;
 }
 
-/* Simulate one run into slot s. */
-static rs_status simulate(batch *b, worker *w, slot *s, long run, rs_error *err)
+rs_status rs_runner_run(rs_runner *r, long run, double *series, double *muni, rs_event_log *events,
+                        size_t nmech, rs_error *err)
 {
-    const rs_scenario *sc = b->sc;
-    const rs_model *m = b->m;
+    const rs_scenario *sc = r->sc;
+    const rs_model *m = r->m;
+    if (nmech == 0 || nmech > m->nmechanisms) nmech = m->nmechanisms;
     int set, rep;
     rs_scenario_run_ids(sc, run, &set, &rep);
-    s->log.n = 0;
-    s->log.dropped = 0;
+    if (events) { events->n = 0; events->dropped = 0; }
     rs_run_ctx ctx = {.sc = sc, .par = sc->sets[set].values, .run = run, .set = set, .replicate = rep,
-                      .seed = rs_scenario_run_seed(sc, run), .rng = w->rng,
-                      .events = sc->outputs.events ? &s->log : NULL, .series = s->series,
-                      .muni_series = s->muni};
-    for (size_t k = 0; k < m->nmechanisms; k++) gsl_rng_set(w->rng[k], rs_stream_seed(ctx.seed, k));
-    rs_status st = m->world_reset(w->world, &ctx, err);
+                      .seed = rs_scenario_run_seed(sc, run), .rng = r->rng, .events = events,
+                      .series = series, .muni_series = muni};
+    for (size_t k = 0; k < m->nmechanisms; k++) gsl_rng_set(r->rng[k], rs_stream_seed(ctx.seed, k));
+    rs_status st = m->world_reset(r->world, &ctx, err);
     if (st) return st;
-    for (size_t k = 0; k < m->nmechanisms; k++)
-        if (m->mechanisms[k]->init && (st = m->mechanisms[k]->init(w->world, &ctx, w->rng[k], err)))
+    for (size_t k = 0; k < nmech; k++)
+        if (m->mechanisms[k]->init && (st = m->mechanisms[k]->init(r->world, &ctx, r->rng[k], err)))
             return st;
     const int H = sc->horizon;
     for (int month = 1; month <= H; month++) {
-        for (size_t k = 0; k < m->nmechanisms; k++)
-            m->mechanisms[k]->step(w->world, &ctx, month, w->rng[k]);
-        m->observe(w->world, &ctx, month);
+        for (size_t k = 0; k < nmech; k++)
+            m->mechanisms[k]->step(r->world, &ctx, month, r->rng[k]);
+        m->observe(r->world, &ctx, month);
         for (size_t q = 0; q < m->nseries; q++) {
             double v = ctx.series[q * (size_t)H + (size_t)(month - 1)];
             if (!isfinite(v))
@@ -189,7 +204,7 @@ static rs_status simulate(batch *b, worker *w, slot *s, long run, rs_error *err)
                                     "run %ld, month %d: series %s is %g; stopping (a model bug: please report it "
                                     "with the scenario)", run, month, m->series[q].name, v);
         }
-        if (m->check && (st = m->check(w->world, &ctx, month, err))) {
+        if (m->check && (st = m->check(r->world, &ctx, month, err))) {
             char msg[sizeof err->msg];
             memcpy(msg, err->msg, sizeof msg);
             return rs_error_set(err, st, NULL, 0, NULL, "run %ld, month %d: %.900s", run, month, msg);
@@ -260,7 +275,7 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
     rep->done_before = done;
     b.done_before = done;
     atomic_init(&b.next_claim, done);
-    b.next_write = done;
+    atomic_init(&b.next_write, done);
     atomic_init(&b.failed, 0);
 
     int nthreads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
@@ -272,23 +287,25 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
 
 #pragma omp parallel num_threads(nthreads)
     {
-        worker w;
         rs_error e;
         rs_error_clear(&e);
-        rs_status ws;
+        rs_status ws = RS_OK;
+        rs_runner *w;
 #pragma omp critical(rs_alloc)
-        ws = worker_alloc(sc, m, &w, &e);
-        if (ws) record_failure(&b, &e);
+        w = rs_runner_alloc(sc, &e);
+        if (!w) { ws = e.status; record_failure(&b, &e); }
 #pragma omp barrier
         while (!ws && !atomic_load(&b.failed) && !stop_requested) {
             long run = atomic_fetch_add(&b.next_claim, 1);
             if (run >= b.nruns) break;
             slot *s = &b.slots[run % b.nslots];
-            /* wait until run - nslots has been written */
-            while (atomic_load(&s->run) != -1 && !atomic_load(&b.failed)) pause_briefly();
+            /* Wait until run - nslots has been written: then this slot is
+             * free and no other claimed run can take it (run + nslots waits
+             * for this run to be written). */
+            while (atomic_load(&b.next_write) <= run - b.nslots && !atomic_load(&b.failed)) pause_briefly();
             if (atomic_load(&b.failed)) break;
             atomic_store(&s->run, run);
-            if ((ws = simulate(&b, &w, s, run, &e))) {
+            if ((ws = rs_runner_run(w, run, s->series, s->muni, sc->outputs.events ? &s->log : NULL, 0, &e))) {
                 record_failure(&b, &e);
                 break;
             }
@@ -298,21 +315,22 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
         }
         /* Runs already claimed must still finish so that the file stays a
          * prefix: a stop request only prevents new claims. */
-        worker_free(m, &w);
+        rs_runner_free(w);
     }
     /* write what is left in order, commit */
     drain(&b, 1);
-    rep->done = b.next_write;
+    long written = atomic_load(&b.next_write);
+    rep->done = written;
     rep->events_dropped = b.dropped_total;
     rep->seconds = omp_get_wtime() - t0;
-    if (b.progress && !atomic_load(&b.failed)) show_progress(&b, b.next_write, 1);
+    if (b.progress && !atomic_load(&b.failed)) show_progress(&b, written, 1);
     if (atomic_load(&b.failed)) {
         *err = b.fail_err;
         st = err->status ? err->status : RS_EINTERNAL;
-    } else if (b.next_write < b.nruns) {
+    } else if (written < b.nruns) {
         st = rs_error_set(err, RS_EINTERRUPT, opts->output, 0, NULL,
                           "interrupted: %ld of %ld runs are in the file; finish with the same command and --resume",
-                          b.next_write, b.nruns);
+                          written, b.nruns);
     } else {
         st = RS_OK;
     }

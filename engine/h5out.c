@@ -32,13 +32,15 @@ struct rs_h5 {
     char path[1024];
 };
 
+#define RS_EV_CHUNK 4096
+
 static const char *const ev_names[6] = {"run", "month", "kind", "partnership", "municipality", "amount"};
 
 #define H5FAIL(h_err, ...) rs_error_set((h_err), RS_EIO, path_for_err, 0, NULL, __VA_ARGS__)
 
 static void quiet_hdf5(void)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (!getenv("RS_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ attributes */
@@ -164,15 +166,17 @@ static hid_t vlen_str_type(void)
 
 /* Create a chunked, compressed dataset. maxdims may be NULL (fixed). */
 static hid_t dset_create(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
-                         const hsize_t *maxdims, const hsize_t *chunk, const void *fill)
+                         const hsize_t *maxdims, const hsize_t *chunk, const void *fill, int compress)
 {
     hid_t sp = H5Screate_simple(rank, dims, maxdims);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     if (chunk) {
         H5Pset_chunk(dcpl, rank, chunk);
-        if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
-        H5Pset_deflate(dcpl, 4);
+        if (compress) {
+            if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
+            H5Pset_deflate(dcpl, 4);
+        }
     }
     if (fill) H5Pset_fill_value(dcpl, type, fill);
     hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -192,7 +196,7 @@ static hsize_t clamp_chunk(hsize_t want, hsize_t dim)
 static hid_t write_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data)
 {
     hsize_t chunk = clamp_chunk(65536 / H5Tget_size(type), n);
-    hid_t d = dset_create(loc, name, type, 1, &n, NULL, n ? &chunk : NULL, NULL);
+    hid_t d = dset_create(loc, name, type, 1, &n, NULL, n ? &chunk : NULL, NULL, 1);
     if (d >= 0 && n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         H5Dclose(d);
         return -1;
@@ -214,6 +218,16 @@ static int describe(hid_t d, const char *units, const char *long_name)
     if (units) rc |= attr_str(d, "units", units);
     if (long_name) rc |= attr_str(d, "long_name", long_name);
     return rc;
+}
+
+/* Attach dimension scale sc as dimension idx of d and label it (h5py shows
+ * labels as dims[i].label; netCDF readers use the scale). 0 on success. */
+static int attach(hid_t d, hid_t sc, unsigned idx)
+{
+    char name[64] = "";
+    if (H5DSattach_scale(d, sc, idx) < 0) return -1;
+    if (H5DSget_scale_name(sc, name, sizeof name) < 0) return -1;
+    return H5DSset_label(d, idx, name) < 0 ? -1 : 0;
 }
 
 /* A coordinate variable that is also a dimension scale. */
@@ -293,7 +307,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     }
 
     /* coordinates along municipality, variant, partnership */
-#define ATTACH1(D, SCALE) (H5DSattach_scale((D), (SCALE), 0) < 0)
+#define ATTACH1(D, SCALE) (attach((D), (SCALE), 0) != 0)
     d = write_strings(f, "municipality_name", n, (const char *const *)sc->region.name);
     if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "municipality name")) goto fail_layout;
     H5Dclose(d);
@@ -322,12 +336,15 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     /* series (run, month) */
     double nan = NAN;
     hsize_t dims2[2] = {nruns, H};
-    hsize_t ch2[2] = {clamp_chunk(65536 / (8 * H), nruns), H};
+    /* One chunk per run: a run's row is written once, complete, and never
+     * rewritten, so a hard kill cannot damage runs already committed (a
+     * compressed chunk that is rewritten moves, and its old space is reused). */
+    hsize_t ch2[2] = {1, H};
     for (size_t s = 0; s < m->nseries; s++) {
         const rs_series_def *sd = &m->series[s];
-        h->series[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 2, dims2, NULL, ch2, &nan);
+        h->series[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 2, dims2, NULL, ch2, &nan, 1);
         if (h->series[s] < 0 || describe(h->series[s], sd->units, sd->long_name) ||
-            H5DSattach_scale(h->series[s], d_run, 0) < 0 || H5DSattach_scale(h->series[s], d_month, 1) < 0) {
+            attach(h->series[s], d_run, 0) || attach(h->series[s], d_month, 1)) {
             H5FAIL(err, "cannot create series %s", sd->name);
             goto done;
         }
@@ -337,10 +354,10 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         hsize_t ch3[3] = {1, clamp_chunk(131072 / (8 * n), H), n};
         for (size_t s = 0; s < m->nmuni_series; s++) {
             const rs_series_def *sd = &m->muni_series[s];
-            h->muni[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 3, dims3, NULL, ch3, &nan);
+            h->muni[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 3, dims3, NULL, ch3, &nan, 1);
             if (h->muni[s] < 0 || describe(h->muni[s], sd->units, sd->long_name) ||
-                H5DSattach_scale(h->muni[s], d_run, 0) < 0 || H5DSattach_scale(h->muni[s], d_month, 1) < 0 ||
-                H5DSattach_scale(h->muni[s], d_muni, 2) < 0) {
+                attach(h->muni[s], d_run, 0) || attach(h->muni[s], d_month, 1) ||
+                attach(h->muni[s], d_muni, 2)) {
                 H5FAIL(err, "cannot create municipality series %s", sd->name);
                 goto done;
             }
@@ -412,12 +429,14 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     if (sc->outputs.events) {
         g = group_create(f, "events");
         if (g < 0) goto fail_layout;
-        hsize_t zero = 0, unl = H5S_UNLIMITED, ech = 8192;
+        /* Event chunks fill up over several runs. Uncompressed, a chunk is
+         * rewritten in place with its committed bytes unchanged. */
+        hsize_t zero = 0, unl = H5S_UNLIMITED, ech = RS_EV_CHUNK;
         hid_t e_ev = make_dim(g, "event", H5T_NATIVE_LLONG, 0, NULL, "1", "event index");
         H5Dclose(e_ev);
         /* the event scale must be extendable: recreate as chunked */
         H5Ldelete(g, "event", H5P_DEFAULT);
-        e_ev = dset_create(g, "event", H5T_NATIVE_LLONG, 1, &zero, &unl, &ech, NULL);
+        e_ev = dset_create(g, "event", H5T_NATIVE_LLONG, 1, &zero, &unl, &ech, NULL, 0);
         if (e_ev < 0 || H5DSset_scale(e_ev, "event") < 0 || describe(e_ev, "1", "event index")) goto fail_layout;
         hid_t types[6] = {H5T_NATIVE_LLONG, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_DOUBLE};
         const char *units[6] = {"1", "month", "1", "1", "1", "EUR"};
@@ -425,8 +444,8 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
                               "partnership index, -1 if none", "municipality index, -1 if none",
                               "amount (meaning depends on kind), NaN if none"};
         for (int c = 0; c < 6; c++) {
-            h->ev[c] = dset_create(g, ev_names[c], types[c], 1, &zero, &unl, &ech, NULL);
-            if (h->ev[c] < 0 || describe(h->ev[c], units[c], lns[c]) || H5DSattach_scale(h->ev[c], e_ev, 0) < 0) {
+            h->ev[c] = dset_create(g, ev_names[c], types[c], 1, &zero, &unl, &ech, NULL, 0);
+            if (h->ev[c] < 0 || describe(h->ev[c], units[c], lns[c]) || attach(h->ev[c], e_ev, 0)) {
                 H5Dclose(e_ev);
                 goto fail_layout;
             }
@@ -598,6 +617,184 @@ static hid_t open_dset(hid_t f, const char *name)
     return H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Dopen2(f, name, H5P_DEFAULT) : -1;
 }
 
+
+/* ------------------------------------------------------ resume recovery */
+
+static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *data);
+static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data, size_t stride);
+
+/* Read rows [r0, r0+cnt) of a (run, ...) dataset into buf; 0 on success. */
+static int read_rows(hid_t d, hsize_t r0, hsize_t cnt, double *buf)
+{
+    hid_t fs = H5Dget_space(d);
+    int rank = H5Sget_simple_extent_ndims(fs);
+    hsize_t dims[3] = {0, 1, 1}, start[3] = {r0, 0, 0};
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    dims[0] = cnt;
+    hid_t ms = H5Screate_simple(rank, dims, NULL);
+    int rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, dims, NULL) < 0 ||
+             H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+static size_t row_len(hid_t d)
+{
+    hid_t fs = H5Dget_space(d);
+    hsize_t dims[3] = {1, 1, 1};
+    int rank = H5Sget_simple_extent_ndims(fs);
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    H5Sclose(fs);
+    return (size_t)(rank >= 2 ? dims[1] : 1) * (size_t)(rank >= 3 ? dims[2] : 1);
+}
+
+/* First row below limit of dataset d that cannot be read (limit if none). */
+static long first_bad_row(hid_t d, long limit, double *buf, size_t buflen)
+{
+    size_t rl = row_len(d);
+    long block = (long)(buflen / rl);
+    if (block < 1) block = 1;
+    for (long r = 0; r < limit; r += block) {
+        long cnt = limit - r < block ? limit - r : block;
+        if (!read_rows(d, (hsize_t)r, (hsize_t)cnt, buf)) continue;
+        for (long q = r; q < r + cnt; q++)
+            if (read_rows(d, (hsize_t)q, 1, buf)) return q;
+    }
+    return limit;
+}
+
+/* The longest prefix of runs whose series and events all read back, and
+ * the number of events those runs have. */
+static long readable_prefix(rs_h5 *h, long committed, hsize_t *nev)
+{
+    size_t buflen = 1 << 17;
+    double *buf = rs_malloc(buflen * sizeof(double));
+    if (!buf) return -1;
+    long p = committed;
+    for (size_t s = 0; s < h->m->nseries && p > 0; s++) {
+        long b = first_bad_row(h->series[s], p, buf, buflen);
+        if (b < p) p = b;
+    }
+    for (size_t s = 0; h->muni && s < h->m->nmuni_series && p > 0; s++) {
+        long b = first_bad_row(h->muni[s], p, buf, buflen);
+        if (b < p) p = b;
+    }
+    *nev = 0;
+    if (h->ev[0] >= 0) {
+        /* events are in run order: walk the run column block by block */
+        long long *runs = (long long *)buf;
+        size_t blk = RS_EV_CHUNK;
+        int bad = 0;
+        hsize_t e = 0;
+        while (e < h->nevents && !bad) {
+            hsize_t cnt = h->nevents - e < blk ? h->nevents - e : blk;
+            hid_t fs = H5Dget_space(h->ev[0]);
+            hid_t ms = H5Screate_simple(1, &cnt, NULL);
+            bad = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &e, NULL, &cnt, NULL) < 0 ||
+                  H5Dread(h->ev[0], H5T_NATIVE_LLONG, ms, fs, H5P_DEFAULT, runs) < 0;
+            /* the other columns of the same block must read too */
+            for (int c = 1; c < 6 && !bad; c++)
+                bad = H5Dread(h->ev[c], c == 5 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, ms, fs, H5P_DEFAULT,
+                              buf + blk) < 0;
+            H5Sclose(ms);
+            H5Sclose(fs);
+            if (bad) {
+                /* the run that was being read at the block start may continue
+                   into the bad block: keep only the runs before it */
+                break;
+            }
+            for (hsize_t k = 0; k < cnt; k++) {
+                if (runs[k] >= p) { bad = 2; break; }
+                (*nev)++;
+            }
+            e += cnt;
+        }
+        if (bad == 1) {
+            /* events of runs up to the last fully read run are intact */
+            long last_run = *nev ? -1 : 0;
+            if (*nev) {
+                hsize_t one = 1, at = *nev - 1;
+                long long r = 0;
+                hid_t fs = H5Dget_space(h->ev[0]), ms = H5Screate_simple(1, &one, NULL);
+                H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &one, NULL);
+                H5Dread(h->ev[0], H5T_NATIVE_LLONG, ms, fs, H5P_DEFAULT, &r);
+                H5Sclose(ms);
+                H5Sclose(fs);
+                last_run = (long)r; /* may be incomplete */
+            }
+            if (last_run < p) p = last_run;
+            /* recount events of runs < p */
+            *nev = 0;
+            for (hsize_t e2 = 0; e2 < h->nevents; e2 += blk) {
+                hsize_t cnt = h->nevents - e2 < blk ? h->nevents - e2 : blk;
+                hid_t fs = H5Dget_space(h->ev[0]), ms = H5Screate_simple(1, &cnt, NULL);
+                int rb = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &e2, NULL, &cnt, NULL) < 0 ||
+                         H5Dread(h->ev[0], H5T_NATIVE_LLONG, ms, fs, H5P_DEFAULT, runs) < 0;
+                H5Sclose(ms);
+                H5Sclose(fs);
+                if (rb) break;
+                hsize_t k = 0;
+                while (k < cnt && runs[k] < p) k++;
+                *nev += k;
+                if (k < cnt) break;
+            }
+        }
+    }
+    free(buf);
+    return p;
+}
+
+/* Copy rows [0, p) of every (run, ...) dataset and the first nev events
+ * from src into dst. */
+static int copy_prefix(rs_h5 *src, rs_h5 *dst, long p, hsize_t nev)
+{
+    size_t buflen = 1 << 17;
+    double *buf = rs_malloc(buflen * sizeof(double));
+    if (!buf) return -1;
+    int bad = 0;
+    size_t ns = src->m->nseries, nm = src->muni ? src->m->nmuni_series : 0;
+    for (size_t s = 0; s < ns + nm && !bad; s++) {
+        hid_t a = s < ns ? src->series[s] : src->muni[s - ns];
+        hid_t b = s < ns ? dst->series[s] : dst->muni[s - ns];
+        size_t rl = row_len(a);
+        long block = (long)(buflen / rl);
+        if (block < 1) block = 1;
+        for (long r = 0; r < p && !bad; r += block) {
+            long cnt = p - r < block ? p - r : block;
+            hsize_t start[3] = {(hsize_t)r, 0, 0}, dims[3] = {(hsize_t)cnt, 1, 1};
+            hid_t fs = H5Dget_space(b);
+            int rank = H5Sget_simple_extent_ndims(fs);
+            hsize_t full[3] = {1, 1, 1};
+            H5Sget_simple_extent_dims(fs, full, NULL);
+            dims[1] = full[1];
+            dims[2] = full[2];
+            H5Sclose(fs);
+            bad = read_rows(a, (hsize_t)r, (hsize_t)cnt, buf) || write_row(b, rank, start, dims, buf);
+        }
+    }
+    hid_t types[6] = {H5T_NATIVE_LLONG, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_DOUBLE};
+    hid_t dscale = nev ? H5Oopen(dst->file, "events/event", H5P_DEFAULT) : -1;
+    for (hsize_t e = 0; e < nev && !bad; e += RS_EV_CHUNK) {
+        hsize_t cnt = nev - e < RS_EV_CHUNK ? nev - e : RS_EV_CHUNK;
+        long long idx[RS_EV_CHUNK];
+        for (hsize_t k = 0; k < cnt; k++) idx[k] = (long long)(e + k);
+        bad = append(dscale, e, cnt, H5T_NATIVE_LLONG, idx, 1);
+        for (int c = 0; c < 6 && !bad; c++) {
+            hid_t fs = H5Dget_space(src->ev[c]), ms = H5Screate_simple(1, &cnt, NULL);
+            bad = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &e, NULL, &cnt, NULL) < 0 ||
+                  H5Dread(src->ev[c], types[c], ms, fs, H5P_DEFAULT, buf) < 0 ||
+                  append(dst->ev[c], e, cnt, types[c], buf, 1);
+            H5Sclose(ms);
+            H5Sclose(fs);
+        }
+    }
+    if (dscale >= 0) H5Oclose(dscale);
+    dst->nevents = nev;
+    free(buf);
+    return bad ? -1 : 0;
+}
+
 rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdline,
                        rs_h5 **out, long *done, rs_error *err)
 {
@@ -669,13 +866,46 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
         }
         if (g >= 0) H5Gclose(g);
     }
+    /* A hard kill can leave damage past the last commit; make sure every
+     * committed run reads back. If some do not, rebuild the file from the
+     * readable prefix (the lost runs are simply computed again). */
+    char rebuilt[128] = "";
+    if (!st && completed > 0) {
+        hsize_t nev = 0;
+        long p = readable_prefix(h, (long)completed, &nev);
+        if (p < 0) st = rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
+        else if (p < completed || nev < h->nevents) {
+            char tmp[1100];
+            snprintf(tmp, sizeof tmp, "%s.rebuild.h5", path);
+            rs_h5 *nh = NULL;
+            rs_error e2;
+            rs_error_clear(&e2);
+            st = rs_h5_create(tmp, sc, cmdline, 1, &nh, &e2);
+            if (!st && (copy_prefix(h, nh, p, nev) || rs_h5_commit(nh, p, 0, &e2) ||
+                        rename(tmp, path) != 0)) {
+                st = rs_error_set(err, RS_EIO, path, 0, NULL, "--resume: cannot rebuild the damaged file (disk full?)");
+                rs_h5_close(nh, &e2);
+                unlink(tmp);
+                nh = NULL;
+            } else if (st) {
+                *err = e2;
+            }
+            if (nh) {
+                snprintf(nh->path, sizeof nh->path, "%s", path);
+                h5_release(h);
+                h = nh;
+                snprintf(rebuilt, sizeof rebuilt, " (file rebuilt: %lld committed runs, %ld readable)", completed, p);
+                completed = p;
+            }
+        }
+    }
     if (!st) {
         hid_t g = H5Gopen2(h->file, "provenance", H5P_DEFAULT);
         char tbuf[64], prev[4096];
         attr_read_str(g, "resumed", prev, sizeof prev);
         char line[4096 + 1100];
-        snprintf(line, sizeof line, "%s%s%s at run %lld: %s", prev, prev[0] ? "\n" : "", now_iso(tbuf, sizeof tbuf),
-                 completed, cmdline ? cmdline : "");
+        snprintf(line, sizeof line, "%s%s%s at run %lld%s: %s", prev, prev[0] ? "\n" : "", now_iso(tbuf, sizeof tbuf),
+                 completed, rebuilt, cmdline ? cmdline : "");
         if (attr_str(g, "resumed", line) < 0) st = H5FAIL(err, "cannot write to the file");
         H5Gclose(g);
     }

@@ -83,6 +83,8 @@ const char *rs_nearest_name(const char *name, const char *const *cands, size_t n
     size_t bestd = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
         size_t d = edit_distance(name, cands[i]);
+        /* an abbreviation ("pop" for "population") is a near miss */
+        if (strlen(name) >= 3 && strstr(cands[i], name) && d > 1) d = 1;
         if (d < bestd) { bestd = d; best = cands[i]; }
     }
     return best;

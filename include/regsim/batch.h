@@ -34,6 +34,19 @@ typedef struct rs_batch_report {
     size_t events_dropped;  /* events beyond the per-run capacity */
 } rs_batch_report;
 
+/* One worker: a world and its random streams, allocated once and reused
+ * for any number of runs. */
+typedef struct rs_runner rs_runner;
+
+rs_runner *rs_runner_alloc(const rs_scenario *sc, rs_error *err);
+void rs_runner_free(rs_runner *r);
+/* Simulate run into the caller's buffers: series [nseries * horizon],
+ * muni [nmuni_series * horizon * n] or NULL, events or NULL. Only the
+ * first nmech mechanisms step (0: all of them; tests use fewer). Allocates
+ * nothing. */
+rs_status rs_runner_run(rs_runner *r, long run, double *series, double *muni,
+                        rs_event_log *events, size_t nmech, rs_error *err);
+
 /* Run the batch. RS_EINTERRUPT when stopped by a signal (the file then
  * holds every finished run and can be resumed). */
 rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts,
