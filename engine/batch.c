@@ -25,6 +25,7 @@
 #include <omp.h>
 #include "h5out.h"
 #include "internal.h"
+#include "rsmpi.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -258,6 +259,9 @@ static void pause_briefly(void)
 rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batch_report *rep,
                        rs_error *err)
 {
+#ifdef REGSIM_HAVE_MPI
+    if (rs_mpi_active()) return rs_mpi_batch_run(sc, opts, rep, err, (volatile int *)&stop_requested);
+#endif
     const rs_model *m = rs_model_get();
     batch b;
     memset(&b, 0, sizeof b);

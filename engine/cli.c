@@ -14,11 +14,28 @@
 #include <omp.h>
 #include "h5out.h"
 #include "internal.h"
+#include "rsmpi.h"
+#ifdef REGSIM_HAVE_MPI
+#include <mpi.h>
+#endif
 
 static const char *prog = "regsim";
 
+int rs_cli_export(int argc, char **argv); /* engine/export.c */
+
+/* Under MPI only rank 0 speaks; every rank returns the same status. */
+static int is_rank0(void)
+{
+#ifdef REGSIM_HAVE_MPI
+    return rs_mpi_rank() == 0;
+#else
+    return 1;
+#endif
+}
+
 static int report(const rs_error *err)
 {
+    if (!is_rank0()) return rs_status_exit_code(err->status);
     char buf[2048];
     rs_error_format(err, buf, sizeof buf);
     fprintf(stderr, "%s: error: %s\n", prog, buf);
@@ -42,7 +59,8 @@ static void help_main(FILE *f)
             "  run SCENARIO.json      run every variant and replication, write HDF5 results\n"
             "  validate SCENARIO...   check scenario files without running them\n"
             "  describe               list every parameter, series and service domain\n"
-            "  inspect RESULTS.h5     show what a results file holds\n\n"
+            "  inspect RESULTS.h5     show what a results file holds\n"
+            "  export RESULTS.h5      write the results as tidy CSV files (--csv DIR)\n\n"
             "options:\n"
             "  --help                 help (also: regsim COMMAND --help)\n"
             "  --version              version and git commit\n\n"
@@ -167,15 +185,24 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
     }
     rs_error err;
     rs_error_clear(&err);
+    if (!is_rank0()) quiet = 1;
     rs_scenario *sc = rs_scenario_load(scen, &err);
     if (!sc) return report(&err);
     rs_batch_opts bo = {.output = output, .threads = threads, .resume = resume, .force = force,
                         .progress = !quiet && isatty(2), .cmdline = cmdline};
     int nth = threads > 0 ? threads : omp_get_max_threads();
+    char ranks[64] = "";
+#ifdef REGSIM_HAVE_MPI
+    if (rs_mpi_active()) {
+        int size;
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+        snprintf(ranks, sizeof ranks, " per rank, %d MPI ranks (rank 0 writes)", size);
+    }
+#endif
     if (!quiet)
-        fprintf(stderr, "regsim: scenario \"%s\": %d municipalities, %d partnerships, %d variant(s) x %d replication(s) = %ld runs of %d months, %d thread(s)\n",
+        fprintf(stderr, "regsim: scenario \"%s\": %d municipalities, %d partnerships, %d variant(s) x %d replication(s) = %ld runs of %d months, %d thread(s)%s\n",
                 sc->name, sc->region.n, sc->npartnerships, sc->nvariants, sc->replications,
-                rs_scenario_nruns(sc), sc->horizon, nth);
+                rs_scenario_nruns(sc), sc->horizon, nth, ranks);
     rs_batch_install_signal_handlers();
     rs_batch_report rep;
     rs_status st = rs_batch_run(sc, &bo, &rep, &err);
@@ -334,12 +361,25 @@ int main(int argc, char **argv)
                rs_model_get()->version);
         return 0;
     }
-    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1, cmdline);
+    if (!strcmp(cmd, "run")) {
+#ifdef REGSIM_HAVE_MPI
+        /* under mpirun or srun, the run is spread over the ranks */
+        if (rs_mpi_launched()) {
+            int provided;
+            MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+            int code = cmd_run(argc - 1, argv + 1, cmdline);
+            MPI_Finalize();
+            return code;
+        }
+#endif
+        return cmd_run(argc - 1, argv + 1, cmdline);
+    }
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "describe")) return cmd_describe(argc - 1, argv + 1);
     if (!strcmp(cmd, "inspect")) return cmd_inspect(argc - 1, argv + 1);
-    static const char *const cmds[] = {"run", "validate", "describe", "inspect", NULL};
+    if (!strcmp(cmd, "export")) return rs_cli_export(argc - 1, argv + 1);
+    static const char *const cmds[] = {"run", "validate", "describe", "inspect", "export", NULL};
     fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\nTry '%s --help'.\n", prog, cmd,
-            rs_nearest_name(cmd, cmds, 4), prog);
+            rs_nearest_name(cmd, cmds, 5), prog);
     return 2;
 }

@@ -962,13 +962,14 @@ rs_scenario *rs_scenario_parse(const char *json, const char *name, const char *d
         const char *lb = end ? end : json;
         while (lb > json && lb[-1] != '\n') lb--;
         int col = (int)((end ? end : json) - lb) + 1;
-        char near[48];
-        snprintf(near, sizeof near, "%.40s", end && *end ? end : "end of file");
-        char *nl = strchr(near, '\n');
-        if (nl) *nl = '\0';
+        /* show the line itself: cJSON stops after the offending token */
+        char text[64];
+        size_t ll = strcspn(lb, "\r\n");
+        while (ll && (*lb == ' ' || *lb == '\t')) { lb++; ll--; }
+        snprintf(text, sizeof text, "%.*s%s", (int)(ll > 56 ? 56 : ll), lb, ll > 56 ? "..." : "");
         rs_error_set(err, RS_EINPUT, L.file, line, "$",
-                     "malformed JSON at column %d, near \"%s\": expected a valid JSON value "
-                     "(check commas, quotes and brackets)", col, near);
+                     "malformed JSON at column %d (in '%s'): expected a valid JSON value "
+                     "(check commas, quotes and brackets)", col, ll ? text : "(end of file)");
         rs_scenario_free(sc);
         return NULL;
     }

@@ -68,4 +68,5 @@ expect_exit 0 "inspect" "$REGSIM" inspect "$TMP/r.h5"
 check "inspect shows completion" grep -q "runs: 8 of 8 written (complete)" "$TMP/out"
 check "inspect lists a series with units" grep -q "/net_value .*8 x 36 .*EUR/month" "$TMP/out"
 expect_exit 2 "inspect a non-HDF5 file" "$REGSIM" inspect "$TMP/bad.json"
+diff <("$REGSIM" describe --markdown) "$ROOT/docs/parameters.md" > "$TMP/pdiff" && ok || fail "docs/parameters.md is stale: regenerate with regsim describe --markdown > docs/parameters.md"
 finish
