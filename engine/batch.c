@@ -131,7 +131,7 @@ static void drain(batch *b, int force_commit)
     }
     double now = omp_get_wtime();
     if ((wrote && now - b->last_commit >= 1.0) || (force_commit && !atomic_load(&b->failed))) {
-        if (rs_h5_commit(b->h5, atomic_load(&b->next_write), b->dropped, &e)) { record_failure(b, &e); return; }
+        if (rs_h5_commit(b->h5, force_commit, b->dropped, &e)) { record_failure(b, &e); return; }
         b->dropped_total += b->dropped;
         b->dropped = 0;
         b->last_commit = now;

@@ -30,9 +30,28 @@ struct rs_h5 {
     hid_t ev[6];        /* run, month, kind, partnership, municipality, amount */
     hsize_t nevents;    /* events written */
     char path[1024];
+    /* Rows are staged until their chunk of K runs is complete and then
+     * written once: a chunk on disk is never rewritten during a session
+     * (a rewritten compressed chunk moves and its old space is reused,
+     * which a hard kill could expose), and chunks are big enough to
+     * compress well. Runs whose rows are still staged are not committed. */
+    struct stage {
+        double *buf;      /* [ndatasets][K][rowlen] */
+        hid_t *dsets;     /* the datasets staged */
+        size_t ndsets, rowlen;
+        int rank;
+        long K, from, cnt; /* runs from .. from+cnt-1 are staged */
+    } st2, st3;
+    hsize_t *ev_before; /* [kmax + 1]: events written before run r (r % (kmax+1)) */
+    long kmax;
 };
 
 #define RS_EV_CHUNK 4096
+/* deflate level: 1 compresses these series about 3x at a fraction of the
+ * cost of higher levels (bench/RESULTS.md) */
+#ifndef RS_DEFLATE_LEVEL
+#define RS_DEFLATE_LEVEL 1
+#endif
 
 static const char *const ev_names[6] = {"run", "month", "kind", "partnership", "municipality", "amount"};
 
@@ -175,7 +194,7 @@ static hid_t dset_create(hid_t loc, const char *name, hid_t type, int rank, cons
         H5Pset_chunk(dcpl, rank, chunk);
         if (compress) {
             if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
-            H5Pset_deflate(dcpl, 4);
+            H5Pset_deflate(dcpl, RS_DEFLATE_LEVEL);
         }
     }
     if (fill) H5Pset_fill_value(dcpl, type, fill);
@@ -336,10 +355,8 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     /* series (run, month) */
     double nan = NAN;
     hsize_t dims2[2] = {nruns, H};
-    /* One chunk per run: a run's row is written once, complete, and never
-     * rewritten, so a hard kill cannot damage runs already committed (a
-     * compressed chunk that is rewritten moves, and its old space is reused). */
-    hsize_t ch2[2] = {1, H};
+    /* chunks of K runs, written once when complete (see struct stage) */
+    hsize_t ch2[2] = {(hsize_t)h->st2.K, H};
     for (size_t s = 0; s < m->nseries; s++) {
         const rs_series_def *sd = &m->series[s];
         h->series[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 2, dims2, NULL, ch2, &nan, 1);
@@ -351,7 +368,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     }
     if (h->muni) {
         hsize_t dims3[3] = {nruns, H, n};
-        hsize_t ch3[3] = {1, clamp_chunk(131072 / (8 * n), H), n};
+        hsize_t ch3[3] = {(hsize_t)h->st3.K, H, n};
         for (size_t s = 0; s < m->nmuni_series; s++) {
             const rs_series_def *sd = &m->muni_series[s];
             h->muni[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 3, dims3, NULL, ch3, &nan, 1);
@@ -523,12 +540,79 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
     for (size_t s = 0; s < m->nseries; s++) h->series[s] = -1;
     for (size_t s = 0; h->muni && s < m->nmuni_series; s++) h->muni[s] = -1;
     for (int c = 0; c < 6; c++) h->ev[c] = -1;
+    /* chunk sizes: about 64 KiB of a run series, at most 1 MiB of a
+     * municipality series, never more runs than the batch has */
+    size_t H = (size_t)sc->horizon, n = (size_t)sc->region.n;
+    long k2 = (long)(65536 / (8 * H)), k3 = (long)(1048576 / (8 * H * n));
+    if (k2 < 1) k2 = 1;
+    if (k3 < 1) k3 = 1;
+    if (k2 > h->nruns) k2 = h->nruns > 0 ? h->nruns : 1;
+    if (k3 > h->nruns) k3 = h->nruns > 0 ? h->nruns : 1;
+    h->st2 = (struct stage){NULL, h->series, m->nseries, H, 2, k2, 0, 0};
+    h->st3 = (struct stage){NULL, h->muni, h->muni ? m->nmuni_series : 0, H * n, 3, h->muni ? k3 : 1, 0, 0};
+    h->kmax = k2 > k3 ? k2 : k3;
+    h->st2.buf = rs_malloc(h->st2.ndsets * (size_t)k2 * h->st2.rowlen * sizeof(double) + 1);
+    h->st3.buf = rs_malloc(h->st3.ndsets * (size_t)h->st3.K * h->st3.rowlen * sizeof(double) + 1);
+    h->ev_before = rs_calloc((size_t)h->kmax + 1, sizeof(hsize_t));
+    if (!h->st2.buf || !h->st3.buf || !h->ev_before) {
+        free(h->st2.buf); free(h->st3.buf); free(h->ev_before);
+        free(h->series); free(h->muni); free(h);
+        rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for chunk buffers");
+        return NULL;
+    }
     return h;
+}
+
+/* Runs whose rows are all on disk. */
+static long disk_done(const rs_h5 *h)
+{
+    long d = h->st2.from;
+    if (h->muni && h->st3.from < d) d = h->st3.from;
+    return d;
+}
+
+/* Start staging at run `from` (0, or the runs already in a resumed file). */
+static void stage_start(rs_h5 *h, long from)
+{
+    h->st2.from = h->st3.from = from;
+    h->st2.cnt = h->st3.cnt = 0;
+    h->ev_before[from % (h->kmax + 1)] = h->nevents;
+}
+
+static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *data);
+
+/* Write the staged runs of one stage to disk. */
+static int stage_flush(rs_h5 *h, struct stage *g)
+{
+    if (g->cnt == 0) return 0;
+    hsize_t start[3] = {(hsize_t)g->from, 0, 0}, count[3] = {(hsize_t)g->cnt, (hsize_t)h->sc->horizon,
+                                                            (hsize_t)h->sc->region.n};
+    for (size_t k = 0; k < g->ndsets; k++)
+        if (write_row(g->dsets[k], g->rank, start, count, g->buf + k * (size_t)g->K * g->rowlen)) return -1;
+    g->from += g->cnt;
+    g->cnt = 0;
+    return 0;
+}
+
+/* Stage one run's rows (series laid out [ndsets][rowlen]); write the chunk
+ * when this run completes it. */
+static int stage_add(rs_h5 *h, struct stage *g, long run, const double *rows)
+{
+    if (!g->ndsets) { g->from = run + 1; return 0; }
+    for (size_t k = 0; k < g->ndsets; k++)
+        memcpy(g->buf + (k * (size_t)g->K + (size_t)g->cnt) * g->rowlen, rows + k * g->rowlen,
+               g->rowlen * sizeof(double));
+    g->cnt++;
+    if ((run + 1) % g->K == 0) return stage_flush(h, g);
+    return 0;
 }
 
 static void h5_release(rs_h5 *h)
 {
     if (!h) return;
+    free(h->st2.buf);
+    free(h->st3.buf);
+    free(h->ev_before);
     for (size_t s = 0; s < h->m->nseries; s++) if (h->series[s] >= 0) H5Dclose(h->series[s]);
     for (size_t s = 0; h->muni && s < h->m->nmuni_series; s++) if (h->muni[s] >= 0) H5Dclose(h->muni[s]);
     for (int c = 0; c < 6; c++) if (h->ev[c] >= 0) H5Dclose(h->ev[c]);
@@ -600,6 +684,7 @@ rs_status rs_h5_create(const char *path, const rs_scenario *sc, const char *cmdl
         h5_release(h);
         return H5FAIL(err, "cannot create the results file");
     }
+    stage_start(h, 0);
     st = build_layout(h, sc, cmdline, err);
     if (st == RS_OK && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
         st = H5FAIL(err, "cannot write the results file (disk full?)");
@@ -881,8 +966,14 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
             rs_error e2;
             rs_error_clear(&e2);
             st = rs_h5_create(tmp, sc, cmdline, 1, &nh, &e2);
-            if (!st && (copy_prefix(h, nh, p, nev) || rs_h5_commit(nh, p, 0, &e2) ||
-                        rename(tmp, path) != 0)) {
+            int bad = 0;
+            if (!st) {
+                stage_start(nh, p);
+                bad = copy_prefix(h, nh, p, nev) != 0;
+                nh->ev_before[p % (nh->kmax + 1)] = nh->nevents;
+                bad = bad || rs_h5_commit(nh, 0, 0, &e2) || rename(tmp, path) != 0;
+            }
+            if (!st && bad) {
                 st = rs_error_set(err, RS_EIO, path, 0, NULL, "--resume: cannot rebuild the damaged file (disk full?)");
                 rs_h5_close(nh, &e2);
                 unlink(tmp);
@@ -913,6 +1004,7 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
         h5_release(h);
         return st;
     }
+    stage_start(h, (long)completed);
     *done = (long)completed;
     *out = h;
     return RS_OK;
@@ -949,17 +1041,10 @@ static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *dat
 rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
 {
     const char *path_for_err = h->path;
-    hsize_t H = (hsize_t)h->sc->horizon, n = (hsize_t)h->sc->region.n;
-    hsize_t start2[2] = {(hsize_t)ctx->run, 0}, count2[2] = {1, H};
-    for (size_t s = 0; s < h->m->nseries; s++)
-        if (write_row(h->series[s], 2, start2, count2, ctx->series + s * H))
-            return H5FAIL(err, "cannot write run %ld (disk full?)", ctx->run);
-    if (h->muni) {
-        hsize_t start3[3] = {(hsize_t)ctx->run, 0, 0}, count3[3] = {1, H, n};
-        for (size_t s = 0; s < h->m->nmuni_series; s++)
-            if (write_row(h->muni[s], 3, start3, count3, ctx->muni_series + s * H * n))
-                return H5FAIL(err, "cannot write run %ld (disk full?)", ctx->run);
-    }
+    h->ev_before[ctx->run % (h->kmax + 1)] = h->nevents;
+    if (stage_add(h, &h->st2, ctx->run, ctx->series) ||
+        (h->muni && stage_add(h, &h->st3, ctx->run, ctx->muni_series)))
+        return H5FAIL(err, "cannot write run %ld (disk full?)", ctx->run);
     if (h->ev[0] >= 0 && ctx->events && ctx->events->n) {
         const rs_event_log *log = ctx->events;
         hsize_t k = (hsize_t)log->n;
@@ -996,18 +1081,21 @@ rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
         if (!ok) return H5FAIL(err, "cannot write the events of run %ld (disk full?)", ctx->run);
         h->nevents += k;
     }
+    h->ev_before[(ctx->run + 1) % (h->kmax + 1)] = h->nevents;
     return RS_OK;
 }
 
-rs_status rs_h5_commit(rs_h5 *h, long done, size_t dropped, rs_error *err)
+rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
 {
     const char *path_for_err = h->path;
     int bad = 0;
+    if (final) bad |= stage_flush(h, &h->st2) || stage_flush(h, &h->st3);
+    long done = disk_done(h);
     if (h->ev[0] >= 0) {
         hid_t g = H5Gopen2(h->file, "events", H5P_DEFAULT);
         long long prev = 0;
         attr_read_i64(g, "events_dropped", &prev);
-        bad |= g < 0 || attr_i64(g, "events_committed", (long long)h->nevents) ||
+        bad |= g < 0 || attr_i64(g, "events_committed", (long long)h->ev_before[done % (h->kmax + 1)]) ||
                attr_i64(g, "events_dropped", prev + (long long)dropped);
         if (g >= 0) H5Gclose(g);
     }
@@ -1028,6 +1116,9 @@ rs_status rs_h5_close(rs_h5 *h, rs_error *err)
     if (h->file >= 0) bad |= H5Fclose(h->file) < 0;
     free(h->series);
     free(h->muni);
+    free(h->st2.buf);
+    free(h->st3.buf);
+    free(h->ev_before);
     rs_status st = RS_OK;
     if (bad) st = H5FAIL(err, "error closing the results file (disk full?)");
     free(h);

@@ -34,8 +34,10 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
                        rs_h5 **out, long *done, rs_error *err);
 /* Write run ctx->run (series, municipality series, events). */
 rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err);
-/* Record that runs 0..done-1 are in the file and flush it to disk. */
-rs_status rs_h5_commit(rs_h5 *h, long done, size_t dropped, rs_error *err);
+/* Record the runs whose rows are on disk and flush the file. final: write
+ * the rows still staged (at the end, or when interrupted). dropped: events
+ * dropped since the last commit. */
+rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err);
 /* Close; NULL is allowed. */
 rs_status rs_h5_close(rs_h5 *h, rs_error *err);
 

@@ -255,7 +255,7 @@ rs_status rs_mpi_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_
             next_write++;
             double now = MPI_Wtime();
             if (now - last_commit >= 1.0) {
-                if (rs_h5_commit(h5, next_write, dropped, err)) { st = err->status; failed = 1; break; }
+                if (rs_h5_commit(h5, 0, dropped, err)) { st = err->status; failed = 1; break; }
                 dropped_total += dropped;
                 dropped = 0;
                 last_commit = now;
@@ -271,7 +271,7 @@ rs_status rs_mpi_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_
     }
     if (!failed) {
         rs_error e;
-        if (rs_h5_commit(h5, next_write, dropped, &e)) { *err = e; st = e.status; failed = 1; }
+        if (rs_h5_commit(h5, 1, dropped, &e)) { *err = e; st = e.status; failed = 1; }
         else dropped_total += dropped;
     }
     if (opts->progress) fputc('\n', stderr);
