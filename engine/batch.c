@@ -46,6 +46,9 @@ void rs_batch_install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Past a file-size limit, write() fails with EFBIG instead of killing
+     * the process: regsim then reports it and keeps what was committed. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 typedef struct slot {
@@ -323,6 +326,12 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
     }
     /* write what is left in order, commit */
     drain(&b, 1);
+    if (atomic_load(&b.failed) && b.h5) {
+        /* record the runs already on disk (a refused write leaves the
+           file consistent); the first error is the one reported */
+        rs_error ce;
+        rs_h5_commit(b.h5, 0, 0, &ce);
+    }
     long written = atomic_load(&b.next_write);
     rep->done = written;
     rep->events_dropped = b.dropped_total;

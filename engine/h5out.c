@@ -12,7 +12,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <hdf5.h>
@@ -44,6 +46,7 @@ struct rs_h5 {
     } st2, st3;
     hsize_t *ev_before; /* [kmax + 1]: events written before run r (r % (kmax+1)) */
     long kmax;
+    char full[256];     /* why the last write was refused, "" if none */
 };
 
 #define RS_EV_CHUNK 4096
@@ -563,6 +566,36 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
     return h;
 }
 
+/* Is there room for `bytes` more in the file (file-size limit and free
+ * disk space), with a margin for metadata? A failed write leaves HDF5 in a
+ * state where even closing the file can crash, so regsim checks first and
+ * stops cleanly instead: every committed run stays readable. */
+#define RS_SPACE_MARGIN (1 << 20)
+static int room_for(const rs_h5 *h, size_t bytes, char *why, size_t n)
+{
+    struct stat sb;
+    /* data writes keep the margin free; a commit (bytes == 0) may use it */
+    size_t need = bytes ? bytes + RS_SPACE_MARGIN : RS_SPACE_MARGIN / 4;
+    off_t size = stat(h->path, &sb) == 0 ? sb.st_size : 0;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (rlim_t)size + need > rl.rlim_cur) {
+        snprintf(why, n, "the file-size limit (ulimit -f) of %llu bytes is reached", (unsigned long long)rl.rlim_cur);
+        return 0;
+    }
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", h->path);
+    char *slash = strrchr(dir, '/');
+    if (slash) { if (slash == dir) slash[1] = '\0'; else *slash = '\0'; }
+    else snprintf(dir, sizeof dir, ".");
+    struct statvfs vs;
+    if (statvfs(dir, &vs) == 0 && (unsigned long long)vs.f_bavail * vs.f_frsize < need) {
+        snprintf(why, n, "the disk is full (%llu bytes free)", (unsigned long long)vs.f_bavail * vs.f_frsize);
+        return 0;
+    }
+    return 1;
+}
+
 /* Runs whose rows are all on disk. */
 static long disk_done(const rs_h5 *h)
 {
@@ -585,6 +618,11 @@ static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *cou
 static int stage_flush(rs_h5 *h, struct stage *g)
 {
     if (g->cnt == 0) return 0;
+    char why[256];
+    if (!room_for(h, g->ndsets * (size_t)g->cnt * g->rowlen * sizeof(double), why, sizeof why)) {
+        snprintf(h->full, sizeof h->full, "%s", why);
+        return -1;
+    }
     hsize_t start[3] = {(hsize_t)g->from, 0, 0}, count[3] = {(hsize_t)g->cnt, (hsize_t)h->sc->horizon,
                                                             (hsize_t)h->sc->region.n};
     for (size_t k = 0; k < g->ndsets; k++)
@@ -1041,10 +1079,18 @@ static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *dat
 rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
 {
     const char *path_for_err = h->path;
+    quiet_hdf5(); /* the error stack is per thread */
     h->ev_before[ctx->run % (h->kmax + 1)] = h->nevents;
-    if (stage_add(h, &h->st2, ctx->run, ctx->series) ||
-        (h->muni && stage_add(h, &h->st3, ctx->run, ctx->muni_series)))
-        return H5FAIL(err, "cannot write run %ld (disk full?)", ctx->run);
+    char why[256];
+    if (ctx->events && ctx->events->n && !room_for(h, ctx->events->n * 40, why, sizeof why))
+        snprintf(h->full, sizeof h->full, "%s", why);
+    if (h->full[0] || stage_add(h, &h->st2, ctx->run, ctx->series) ||
+        (h->muni && stage_add(h, &h->st3, ctx->run, ctx->muni_series))) {
+        if (h->full[0])
+            return H5FAIL(err, "stopped before run %ld: %s; the runs already committed are kept: "
+                               "make room, then finish with the same command and --resume", ctx->run, h->full);
+        return H5FAIL(err, "cannot write run %ld", ctx->run);
+    }
     if (h->ev[0] >= 0 && ctx->events && ctx->events->n) {
         const rs_event_log *log = ctx->events;
         hsize_t k = (hsize_t)log->n;
@@ -1088,8 +1134,13 @@ rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
 rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
 {
     const char *path_for_err = h->path;
+    quiet_hdf5();
     int bad = 0;
-    if (final) bad |= stage_flush(h, &h->st2) || stage_flush(h, &h->st3);
+    char why[256];
+    if (!room_for(h, 0, why, sizeof why))
+        return H5FAIL(err, "cannot commit: %s; the runs committed before are kept: make room, then "
+                           "finish with the same command and --resume", why);
+    if (final && !h->full[0]) bad |= stage_flush(h, &h->st2) || stage_flush(h, &h->st3);
     long done = disk_done(h);
     if (h->ev[0] >= 0) {
         hid_t g = H5Gopen2(h->file, "events", H5P_DEFAULT);
@@ -1102,6 +1153,9 @@ rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
     bad |= attr_i64(h->file, "runs_completed", done) || attr_i64(h->file, "complete", done == h->nruns);
     if (bad || H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
         return H5FAIL(err, "cannot write to the results file (disk full?)");
+    if (h->full[0])
+        return H5FAIL(err, "stopped: %s; %ld runs are in the file: make room, then finish with the same "
+                           "command and --resume", h->full, done);
     return RS_OK;
 }
 

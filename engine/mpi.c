@@ -274,6 +274,10 @@ rs_status rs_mpi_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_
         if (rs_h5_commit(h5, 1, dropped, &e)) { *err = e; st = e.status; failed = 1; }
         else dropped_total += dropped;
     }
+    if (failed) {
+        rs_error ce; /* record what is on disk; the first error is reported */
+        rs_h5_commit(h5, 0, 0, &ce);
+    }
     if (opts->progress) fputc('\n', stderr);
     rep->done = next_write;
     rep->events_dropped = dropped_total;
