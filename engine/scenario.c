@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "internal.h"
+#include "experiment.h" /* the "experiment" block: engine/experiment.c */
 
 typedef struct loader {
     const char *file;  /* for messages */
@@ -301,18 +302,19 @@ static rs_status load_region_csv(loader *L, rs_region *rg, const cJSON *jr, cons
         char *end;
         double pop = strtod(f[popi], &end);
         if (end == f[popi] || *end || !(pop >= 1) || pop > 1e8) {
-            free(text);
-            return rs_error_set(L->err, RS_EINPUT, csvpath, lineno, NULL,
-                                "population \"%s\": expected a number from 1 to 1e8", f[popi]);
+            rs_error_set(L->err, RS_EINPUT, csvpath, lineno, NULL,
+                         "population \"%.60s\": expected a number from 1 to 1e8", f[popi]);
+            free(text); /* the fields point into text: free after the message */
+            return RS_EINPUT;
         }
         double b = NAN;
         if (bi >= 0 && f[bi][0]) {
             b = strtod(f[bi], &end);
             if (end == f[bi] || *end || !(b > 0) || b > 1e5) {
+                rs_error_set(L->err, RS_EINPUT, csvpath, lineno, NULL,
+                             "budget_per_capita \"%.60s\": expected a number above 0 and at most 1e5", f[bi]);
                 free(text);
-                return rs_error_set(L->err, RS_EINPUT, csvpath, lineno, NULL,
-                                    "budget_per_capita \"%s\": expected a number above 0 and at most 1e5",
-                                    f[bi]);
+                return RS_EINPUT;
             }
         }
         int k = rg->n++;
@@ -911,6 +913,8 @@ static rs_status resolve_json(loader *L, rs_scenario *sc)
         cJSON_AddItemToObject(x, "parameters", params_json(sc->sets[s].values));
         cJSON_AddItemToArray(vs, x);
     }
+    if (sc->experiment) /* engine/experiment.c */
+        cJSON_AddItemToObject(o, "experiment", rs_experiment_json(sc->experiment));
     cJSON *ev = cJSON_AddArrayToObject(o, "events");
     for (int i = 0; i < sc->nevents; i++) {
         const rs_sched_event *e = &sc->events[i];
@@ -945,7 +949,7 @@ rs_scenario *rs_scenario_parse(const char *json, const char *name, const char *d
 {
     static const char *const keys[] = {"name", "description", "region", "partnerships",
                                        "horizon_months", "replications", "seed", "parameters",
-                                       "variants", "events", "outputs", NULL};
+                                       "variants", "events", "outputs", "experiment", NULL};
     static const char *const out_keys[] = {"municipality_series", "events",
                                            "max_events_per_run", NULL};
     loader L = {name ? name : "<scenario>", dir ? dir : "", err};
@@ -986,6 +990,9 @@ rs_scenario *rs_scenario_parse(const char *json, const char *name, const char *d
     if ((st = load_region(&L, &sc->region, cJSON_GetObjectItemCaseSensitive(root, "region")))) goto fail;
     if ((st = load_partnerships(&L, sc, cJSON_GetObjectItemCaseSensitive(root, "partnerships")))) goto fail;
     if ((st = load_variants(&L, sc, root))) goto fail;
+    /* experiment: variants x design points (engine/experiment.c) */
+    if ((st = rs_experiment_load(sc, cJSON_GetObjectItemCaseSensitive(root, "experiment"), L.file, L.dir, err)))
+        goto fail;
     if ((st = load_events(&L, sc, cJSON_GetObjectItemCaseSensitive(root, "events")))) goto fail;
     const cJSON *jo = cJSON_GetObjectItemCaseSensitive(root, "outputs");
     sc->outputs.events = 1;
@@ -1045,6 +1052,7 @@ void rs_scenario_free(rs_scenario *sc)
     }
     free(sc->sets);
     free(sc->resolved_json);
+    rs_experiment_free(sc->experiment);
     free(sc->name);
     free(sc->description);
     free(sc->path);

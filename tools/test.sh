@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: set-up, the normal build's tests, then the same
-# tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# tests built with AddressSanitizer and UndefinedBehaviorSanitizer, then the
+# fuzzers (tools/fuzz.sh).
 #   tools/test.sh              everything
 #   REGSIM_TEST_NOSAN=1        skip the sanitizer build (quicker, for local work)
+#   REGSIM_TEST_NOFUZZ=1       skip the fuzzers (FUZZ_SECONDS sets their time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -20,4 +22,9 @@ if [ "${REGSIM_TEST_NOSAN:-0}" != 1 ]; then
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE nosan
+fi
+
+if [ "${REGSIM_TEST_NOFUZZ:-0}" != 1 ]; then
+  echo "== fuzzing: corpus replay and ${FUZZ_SECONDS:-30} s per target (build-fuzz/)"
+  tools/fuzz.sh
 fi
