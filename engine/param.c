@@ -93,9 +93,17 @@ const char *rs_nearest_name(const char *name, const char *const *cands, size_t n
 const char *rs_param_nearest(const char *name)
 {
     ensure();
+    /* within the group if the group exists ("trust.lerning_rate"), else
+     * among all parameters */
     const char *names[RS_MAX_PARAMS];
-    for (size_t i = 0; i < nregistry; i++) names[i] = registry[i]->name;
-    return rs_nearest_name(name, names, nregistry);
+    size_t n = 0;
+    const char *dot = strchr(name, '.');
+    if (dot)
+        for (size_t i = 0; i < nregistry; i++)
+            if (strncmp(registry[i]->name, name, (size_t)(dot - name) + 1) == 0) names[n++] = registry[i]->name;
+    if (n == 0)
+        for (size_t i = 0; i < nregistry; i++) names[n++] = registry[i]->name;
+    return rs_nearest_name(name, names, n);
 }
 
 void rs_param_defaults(double *values)
