@@ -1,48 +1,67 @@
 /*
- * trust.c - trust follows experience.
+ * trust.c - trust follows experience; reputation recovers (docs/model.md 7.8).
  *
- * Each month, for every ordered pair (i, j) of co-members of an active
- * partnership p, i's trust in j moves toward what i experienced:
- *     T_ij <- T_ij + lambda * (e_p - T_ij),   e_p = 1 if net_p > 0, else 0
- * (shared success builds trust, a partnership that costs more than it
- * gives erodes it [002], [004]). Trust that is not used drifts back to
- * the base level b at rate delta per month (applied lazily, see world.h):
- *     T_ij <- b + (T_ij - b) * (1 - delta)
- * Initial trust is trust.initial for every pair.
+ * Each producing p, each ordered pair of distinct live members i, j:
+ *     E_ijp = 0.35 succ_ip + 0.25 fair_ip + 0.20 ad_ip ad_jp + 0.20 rep_j
+ *     T_ij <- T_ij + trust.learning_rate (E_ijp - T_ij)
+ * (success together, fair shares, knowledge shared when both attend [002],
+ * j's reliability record [004]). Unused trust (the pair shares no live
+ * partnership) drifts back to trust.base, lazily (world.h):
+ *     T(t) = base + (T(t0) - base) (1 - trust.drift)^(t - t0).
+ * Reputation: rep_i <- rep_i + trust.reputation_recovery (1 - rep_i).
+ * Tm_p = mean T_ij over ordered pairs of live members (all live p).
+ * Initial trust (world_reset): clamp(trust.initial + trust.neighbour_bonus
+ * [j borders i] + Normal(0, 0.1), 0, 1).
  */
 #include "world.h"
 
 static const rs_param_def params[] = {
-    {"trust.initial", RS_PARAM_REAL, 0.5, 0, 1, "1", "trust between every pair at the start",
-     "calibrated", NULL},
-    {"trust.base", RS_PARAM_REAL, 0.5, 0, 1, "1", "level that unused trust drifts back to",
-     "calibrated", NULL},
-    {"trust.learning_rate", RS_PARAM_REAL, 0.04, 0, 1, "1/month",
-     "how fast trust moves toward experience in a partnership",
-     "calibrated; cf. multiplicative steps of 1-5% per interaction in a Rotterdam-The Hague ABM (brief)", NULL},
+    {"trust.initial", RS_PARAM_REAL, 0.5, 0, 1, "1",
+     "Mean initial trust between two municipalities",
+     "calibrated: chosen so that initial trust is neutral", NULL},
+    {"trust.neighbour_bonus", RS_PARAM_REAL, 0.1, 0, 0.5, "1",
+     "Extra initial trust between municipalities that share a border",
+     "calibrated: chosen so that neighbours start somewhat closer", NULL},
+    {"trust.base", RS_PARAM_REAL, 0.5, 0, 1, "1",
+     "Level to which unused trust drifts back",
+     "calibrated: chosen so that unused trust returns to neutral", NULL},
+    {"trust.learning_rate", RS_PARAM_REAL, 0.05, 0, 1, "1/month",
+     "Rate at which co-members' trust moves toward their experience of each other",
+     "calibrated: chosen so that trust moves halfway to experience in about 14 months", NULL},
     {"trust.drift", RS_PARAM_REAL, 0.01, 0, 1, "1/month",
-     "how fast unused trust returns to the base level", "calibrated", NULL},
+     "Rate at which trust between non-co-members drifts back to trust.base",
+     "calibrated: chosen so that unused trust halves its distance to base in about 6 years", NULL},
+    {"trust.reputation_recovery", RS_PARAM_REAL, 0.01, 0, 1, "1/month",
+     "Rate at which a municipality's reputation recovers toward 1",
+     "[004]; calibrated: chosen so that a leaver's reputation needs years to recover", NULL},
 };
 
 static void step(void *vw, rs_run_ctx *ctx, int month, gsl_rng *rng)
 {
     (void)rng; (void)month;
     rs_world *w = vw;
-    double lr = ctx->par[w->pi.trust_learning_rate];
+    double lr = ctx->par[rs_pi.tr_lr], rr = ctx->par[rs_pi.tr_rep];
     for (int p = 0; p < w->np; p++) {
-        if (w->p_state[p] != RS_PS_ACTIVE) continue;
-        double e = w->p_net[p] > 0 ? 1.0 : 0.0;
-        const int *mem = w->members + w->p_off[p];
-        int m = w->p_cnt[p];
-        for (int a = 0; a < m; a++)
-            for (int b = 0; b < m; b++) {
-                if (a == b) continue;
-                double t = rs_trust_get(w, mem[a], mem[b]);
-                rs_trust_set(w, mem[a], mem[b], t + lr * (e - t));
+        if (!PS_PROD(w->st[p])) continue;
+        int o = w->off[p], e = o + w->ns[p];
+        for (int a = o; a < e; a++) {
+            if (!w->live[a]) continue;
+            int i = w->mu[a];
+            double base = 0.35 * w->succ[a] + 0.25 * w->fair[a];
+            for (int b = o; b < e; b++) {
+                if (b == a || !w->live[b]) continue;
+                int j = w->mu[b];
+                double E = base + 0.20 * w->ad[a] * w->ad[b] + 0.20 * w->rep[j];
+                double t = rs_trust_get(w, i, j);
+                rs_trust_set(w, i, j, t + lr * (E - t));
             }
+        }
     }
+    for (int i = 0; i < w->n; i++) w->rep[i] += rr * (1 - w->rep[i]);
+    for (int p = 0; p < w->np; p++)
+        if (PS_LIVE(w->st[p])) w->Tm[p] = rs_partnership_trust(w, p);
 }
 
 const rs_mechanism rs_mech_trust = {
-    "trust", "trust moves toward experience and drifts back to a base level",
+    "trust", "trust moves toward experience; reputation recovers; unused trust drifts back",
     params, sizeof params / sizeof params[0], NULL, step};

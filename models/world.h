@@ -1,102 +1,182 @@
 /*
- * world.h - the state of one run of the cooperation model.
+ * world.h - the state of one run of the cooperation model (docs/model.md,
+ * section 2).
  *
- * Structure of arrays for municipalities; the trust matrix is one
- * contiguous n*n block; memberships are stored both ways in compressed
- * form (partnership -> members, municipality -> partnerships). Everything
- * is sized in world_alloc, once per worker thread, so the monthly steps
- * allocate nothing.
+ * Structure of arrays throughout: municipalities [n], partnerships [NP],
+ * membership slots [NM] (partnership p owns slots off[p] .. off[p]+ns[p]-1;
+ * members only leave, so a slot dies but is never reused), carrier slots
+ * [NP * KC], and the trust matrix as one contiguous n*n block with, per
+ * pair, the month of its last update and the number of live partnerships
+ * the pair shares. Everything is sized in world_alloc (NP = scenario
+ * partnerships + max membership.max_new, NM = scenario memberships + 6 *
+ * max_new), once per worker thread, so the monthly steps allocate nothing.
  *
- * Trust drifts back to its base level when unused. Instead of touching all
- * n^2 pairs each month, each pair remembers the month it was last updated
- * and the drift is applied in closed form when the pair is read
- * (rs_trust_get): T(t) = base + (T(t0) - base) * (1 - drift)^(t - t0).
- * A month then costs O(memberships + co-member pairs), not O(n^2).
+ * Trust that is not used (the pair shares no live partnership) drifts back
+ * to its base level; instead of touching all n^2 pairs each month, the
+ * drift is applied in closed form when the pair is read (rs_trust_get,
+ * 7.8): T(t) = base + (T(t0) - base) * (1 - drift)^(t - t0). A month then
+ * costs O(memberships + co-member pairs), not O(n^2).
  */
 #ifndef REGSIM_MODELS_WORLD_H
 #define REGSIM_MODELS_WORLD_H
 
 #include <math.h>
+#include <stdint.h>
 #include "regsim/regsim.h"
 
-enum { RS_PS_INACTIVE = 0, RS_PS_ACTIVE = 1 };
+#define RS_ND 10            /* service domains (7.0) */
+#define RS_REF_POP 30000.0  /* reference population for attention */
+#define RS_FORMING 3        /* forming months */
 
-/* Service domains and their cost curves (production.c). */
+/* life cycle (2.2) */
+enum { PS_PLANNED, PS_FORMING, PS_FUNDING, PS_ACTIVE, PS_COOLING, PS_DISSOLVED, PS_FAILED };
+#define PS_LIVE(s) ((s) >= PS_FORMING && (s) <= PS_COOLING)
+#define PS_PROD(s) ((s) == PS_ACTIVE || (s) == PS_COOLING)
+
+enum { GOV_LARGEST, GOV_NAMED, GOV_SHARED, GOV_UNANIMITY, GOV_POPULATION };
+enum { KEY_POPULATION, KEY_EQUAL, KEY_CONTRIBUTION };
+enum { KPI_FREE, KPI_CAP, KPI_STEER };
+enum { FR_SEQUENTIAL, FR_LEAD_FIRST, FR_ASSURANCE, FR_SYNC };
+enum { TY_UNCOND, TY_COND, TY_FREE };
+enum { FS_NONE, FS_PLEDGED, FS_COMMITTED };
+enum { FUND_NONE, FUND_STARTUP, FUND_PROJECT };
+
+/* event log kinds (7.11) */
+enum {
+    EV_FORMED, EV_ACTIVE, EV_COOLING, EV_RECOVERED, EV_DISSOLVED, EV_FAILED, EV_EXIT,
+    EV_KP_LEFT, EV_SUCCESSOR, EV_FUND_REQ, EV_PLEDGE, EV_COMMIT, EV_FUND_PAID, EV_FUND_FAILED,
+    EV_ELECTION, EV_KPI_REVIEW, EV_JOINT_EVAL, EV_KPI_CAP, EV_BUDGET_CHANGE, EV_PROPOSAL_REJECTED
+};
+/* scheduled-event kinds (7.1) */
+enum { SE_KP_LEAVES, SE_MEMBER_EXIT, SE_KPI_CAP, SE_ELECTION, SE_BUDGET_CHANGE, SE_FUND_OPEN,
+       SE_JOINT_EVAL };
+/* mechanism positions = random stream index */
+enum { MK_CALENDAR, MK_KEYPEOPLE, MK_POOLEDFUND, MK_PRODUCTION, MK_ATTENTION, MK_FAIRNESS,
+       MK_KPI, MK_TRUST, MK_MEMBERSHIP, MK_BUDGET };
+
+/* Service domains and their cost curves (7.0). */
 typedef struct rs_domain_def {
     const char *name;
-    double cost_min;   /* EUR per inhabitant per year at or above the optimum scale */
+    double cost_min;   /* EUR per inhabitant per year at the optimum scale */
     double scale_opt;  /* optimum scale, inhabitants */
-    double curvature;  /* a in c(S) = c_min * (1 + a * ln(S_opt/S)^2) below the optimum */
+    double curvature;  /* a_d */
+    double prevalence; /* share among generated partnerships */
     const char *source;
 } rs_domain_def;
 
 extern const rs_domain_def rs_domains[];
 extern const char *const rs_domain_names[];
-extern const int rs_ndomains;
 
-/* Indices of the parameters the mechanisms read, resolved once. */
-typedef struct rs_par_index {
-    long budget_per_capita, budget_initial_reserve;
-    long trust_initial, trust_base, trust_learning_rate, trust_drift;
-    long prod_tc_per_pair, prod_perf_floor, prod_fit_weight;
-    long prio_concentration;
-} rs_par_index;
+/* Money flows of a partnership (7.4). */
+typedef struct rs_flows {
+    double A, S, J, Gs, Phi, G, TC, KO, Q, V;
+} rs_flows;
 
 typedef struct rs_world {
     const rs_scenario *sc;
-    rs_par_index pi;
-    int n, np, nd, month;
+    int n, np0, NP, NM, KC, H, month;
+    int np, nm;                 /* partnerships and slots in use */
+    int ev_lo, ev_hi;           /* this month's scheduled events: sc->events[ev_lo..ev_hi) */
+    int sched_on;               /* calendar.scheduled_events */
 
     /* municipalities [n] */
     const double *pop;
-    double *budget;         /* EUR per year */
-    double *reserves;       /* EUR */
-    double *priority;       /* [n * nd], each row sums to 1 */
-    double *benefit_month;  /* EUR this month */
-    int *nmember;           /* memberships */
+    double *B, *B0, *R, *pi, *a, *a0, *s, *l, *rep, *C, *L, *NB, *money, *paid, *sat;
+    int *will, *type, *phi, *nmem, *dec, *elec, *stamp;
+    int stamp_id, *cand;        /* exit stamps; [n] proposal candidates */
+    double *ckey;               /* [n] candidate sort keys */
+    int *m_head;                /* first slot of i's membership list, -1: none */
+    int *nb_off, *nb;           /* neighbours (CSR, fixed) */
+    double *xbuf;               /* [n] Gini buffer */
 
-    /* trust [n * n]: T[i*n+j] what i expects of j, at month tstamp[i*n+j] */
-    double *trust;
-    int *tstamp;
-    double trust_base, trust_keep; /* base level, 1 - drift */
-    double *keep_pow;              /* [horizon + 1]: trust_keep^dt */
+    /* trust [n * n] */
+    double *T;
+    int *ts;
+    uint16_t *sh;
+    double tbase, *keep_pow;    /* [H + 1] (1 - drift)^dt */
 
-    /* partnerships [np] */
-    int *p_state, *p_domain, *p_start;
-    int *p_off, *p_cnt, *members;  /* members[p_off[p] .. + p_cnt[p]] */
-    double *p_scale;        /* inhabitants served */
-    double *p_gross, *p_tx, *p_net, *p_perf;   /* EUR this month */
-    int *m_off, *m_cnt, *mships;    /* partnerships of municipality i */
+    /* partnerships [NP] */
+    int *st, *dom, *t0, *ta, *tf, *lead, *conv, *slead, *mp, *off, *ns, *K, *kr, *kc, *je, *cm;
+    double *RC, *I, *F, *u, *Tm, *abar;
+    double *A, *Sc, *J, *Gs, *Phi, *G, *TC, *KO, *Q, *V, *Vf; /* Vf: V as shared out by fairness */
+    int *f_kind, *f_t0;         /* fund */
+    double *f_cost;
 
-    /* month totals for observe */
-    double gross, tx, net;
+    /* membership slots [NM] */
+    int *mu, *sp, *live, *low, *fs, *s_next;
+    double *z, *kap, *sig, *ad, *Aip, *pay, *NBm, *NBs, *succ, *fair, *sats;
+
+    /* carriers [NP * KC] */
+    int *c_home, *c_kind, *c_ten, *c_vac, *c_due, *c_vstart;
+    double *c_age;
+
+    /* counters */
+    int dissolved, formed_m, funded_m, failed_m, exits_m, departures_m;
+    double funded_wait_sum;
+    int funded_n;
 } rs_world;
 
-/* Trust of i in j now, with the drift since its last update applied. */
+/* ---- trust (7.8) ---- */
 static inline double rs_trust_get(const rs_world *w, int i, int j)
 {
     size_t k = (size_t)i * (size_t)w->n + (size_t)j;
-    int dt = w->month - w->tstamp[k];
-    if (dt <= 0) return w->trust[k];
-    return w->trust_base + (w->trust[k] - w->trust_base) * w->keep_pow[dt];
+    if (w->sh[k] > 0) return w->T[k];
+    int dt = w->month - w->ts[k];
+    if (dt <= 0) return w->T[k];
+    if (dt > w->H) dt = w->H;
+    return w->tbase + (w->T[k] - w->tbase) * w->keep_pow[dt];
 }
-
-/* Set trust of i in j now. */
 static inline void rs_trust_set(rs_world *w, int i, int j, double v)
 {
     size_t k = (size_t)i * (size_t)w->n + (size_t)j;
-    w->trust[k] = v < 0 ? 0 : v > 1 ? 1 : v;
-    w->tstamp[k] = w->month;
+    w->T[k] = v < 0 ? 0 : v > 1 ? 1 : v;
+    w->ts[k] = w->month;
 }
+static inline double rs_clamp(double x, double a, double b) { return x < a ? a : x > b ? b : x; }
+static inline double rs_logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
 
-/* Mean trust between the members of partnership p (both directions). */
+/* shared helpers (model.c, production.c, attention.c, fairness.c, membership.c) */
+double rs_unit_cost(const rs_world *w, const double *par, int d, double S);
+void rs_prod_eval(const rs_world *w, const double *par, int p, int asif, rs_flows *f);
+void rs_prod_partnership(rs_world *w, const double *par, int p);
+void rs_attention_update(rs_world *w, const double *par, int formality);
+void rs_fair_keys(rs_world *w, const double *par, int p);
+void rs_fair_partnership(rs_world *w, const double *par, int p);
+void rs_fair_municipalities(rs_world *w);
 double rs_partnership_trust(const rs_world *w, int p);
+void rs_pair_share(rs_world *w, int p, int delta);
+void rs_lead_assign(rs_world *w, const double *par, int p);
+void rs_dissolve(rs_world *w, rs_run_ctx *ctx, int p, int failed);
+void rs_exit(rs_world *w, rs_run_ctx *ctx, int s, int forced);
+int rs_kpi_limit(const double *par, int rule, int cap, int K);
+double rs_par(const rs_run_ctx *ctx, const char *name);
+
+/* parameter indices, resolved once (model.c) */
+typedef struct rs_pidx {
+    long cal_dec, cal_stagger, cal_elint, cal_first, cal_shift, cal_sched;
+    long kp_carriers, kp_inst, kp_delay, kp_hazard, kp_age, kp_alder, kp_elturn, kp_rc0, kp_rcloss,
+        kp_tloss, kp_vacpen, kp_rcrate;
+    long pf_rule, pf_cofund, pf_startup, pf_cost, pf_gain, pf_deadline, pf_cond, pf_free, pf_thr,
+        pf_teff, pf_lag;
+    long pr_curv, pr_dis, pr_tc, pr_hub, pr_fixed, pr_drag, pr_ramp, pr_qual, pr_will, pr_unwill;
+    long at_cap, at_el, at_lead, at_fsize, at_fthin, at_frate, at_board;
+    long fa_gov, fa_lead, fa_voice, fa_key, fa_vw, fa_sw, fa_amean, fa_aw, fa_small;
+    long kpi_rule, kpi_cap, kpi_eshare, kpi_ecost, kpi_jint, kpi_jshare, kpi_init, kpi_useful,
+        kpi_cost, kpi_steer, kpi_thr, kpi_rate;
+    long tr_init, tr_nb, tr_base, tr_lr, tr_drift, tr_rep;
+    long me_hor, me_thr, me_rev, me_pay, me_reploss, me_tloss, me_repval, me_cool, me_coolmax,
+        me_orph, me_orphh, me_prop, me_init, me_invite, me_maxnew;
+    long bu_pc, bu_spread, bu_res, bu_growth, bu_again, bu_skill, bu_sgain;
+} rs_pidx;
+extern rs_pidx rs_pi;
+void rs_pidx_resolve(void);
 
 void rs_coop_world_free(void *world);
+rs_status rs_generate_partnerships(rs_scenario *sc, const struct cJSON *spec, const char *path,
+                                   rs_error *err);
 
-extern const rs_mechanism rs_mech_calendar;
-extern const rs_mechanism rs_mech_production;
-extern const rs_mechanism rs_mech_trust;
-extern const rs_mechanism rs_mech_budget;
+extern const rs_mechanism rs_mech_calendar, rs_mech_keypeople, rs_mech_pooledfund,
+    rs_mech_production, rs_mech_attention, rs_mech_fairness, rs_mech_kpi, rs_mech_trust,
+    rs_mech_membership, rs_mech_budget;
 
 #endif

@@ -39,7 +39,7 @@ SCENARIO = {
     "variants": [
         {"name": "base"},
         {"name": "fast, \"trust\"", "parameters": {"trust": {"learning_rate": 0.2}}},
-        {"name": "heavy", "parameters": {"production": {"tc_per_pair": 6000}}},
+        {"name": "heavy", "parameters": {"production": {"tc_rate": 0.02385}}},
     ],
     "outputs": {"municipality_series": True, "events": True},
 }

@@ -121,7 +121,12 @@ class Export(unittest.TestCase):
                 self.assertEqual(row[:6], [str(run), vnames[dv[run]], str(drep[run]), str(dpt[run]),
                                            str(seeds[run]), labels[run]])
                 for j, p in enumerate(head[6:]):
-                    self.assertTrue(same(num(row[6 + j]), float(f["design"][p][run])), (p, run))
+                    d = f["design"][p]
+                    if "flag_meanings" in d.attrs:  # a choice: exported by name
+                        choices = s(d.attrs["flag_meanings"]).split()
+                        self.assertEqual(row[6 + j], choices[int(d[run])], (p, run))
+                    else:
+                        self.assertTrue(same(num(row[6 + j]), float(d[run])), (p, run))
 
             # events.csv
             epath = os.path.join(out, "events.csv")

@@ -43,11 +43,12 @@ def augmented(src):
     with h5py.File(p, "r+") as f:
         n, H = f["net_value"].shape
         rng = np.random.default_rng(1)
-        d = f.create_dataset("funds_waiting", data=rng.gamma(2.0, 3.0, size=(n, H)))
-        d.attrs["units"] = "month"
-        d.attrs["long_name"] = "mean waiting time of requests to the pooled fund"
-        d.dims[0].attach_scale(f["run"])
-        d.dims[1].attach_scale(f["month"])
+        if "funds_waiting" not in f:  # the model may already write it
+            d = f.create_dataset("funds_waiting", data=rng.gamma(2.0, 3.0, size=(n, H)))
+            d.attrs["units"] = "month"
+            d.attrs["long_name"] = "mean waiting time of requests to the pooled fund"
+            d.dims[0].attach_scale(f["run"])
+            d.dims[1].attach_scale(f["month"])
         # event log with the model's life-cycle and fund kinds: every run's
         # partnership 0 dissolves in a month that depends on the run, and
         # funds are paid after a wait (amount = months)
@@ -66,7 +67,7 @@ def augmented(src):
             ev[name][k0:] = np.array([row[c] for row in new])
         ev.attrs["events_committed"] = k
         g = f.create_group("sensitivity")
-        names = ["trust.learning_rate", "production.tc_per_pair", "trust.initial"]
+        names = ["trust.learning_rate", "production.tc_rate", "trust.initial"]
         g.create_dataset("parameter", data=np.array(names, dtype=h5py.string_dtype()))
         g.create_dataset("output", data=np.array(["net_value", "mean_trust"], dtype=h5py.string_dtype()))
         g.create_dataset("ST", data=np.array([[0.6, 0.3, 0.05], [0.8, 0.01, 0.1]]))
@@ -99,7 +100,16 @@ class Plots(unittest.TestCase):
                 r = plot(p, out)
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.check(out, names)
-                self.assertIn("no waiting-time figure", r.stdout)
+                # the waiting-time figure exists exactly when the file has paid funds
+                with h5py.File(p, "r") as f:
+                    kinds = f["events/kind"].attrs["flag_meanings"]
+                    kinds = (kinds.decode() if isinstance(kinds, bytes) else str(kinds)).split()
+                    paid = "fund_paid" in kinds and bool(np.any(f["events/kind"][:] == kinds.index("fund_paid")))
+                if paid:
+                    self.check(out, ["waiting_times"])
+                    names.append("waiting_times")
+                else:
+                    self.assertIn("no waiting-time figure", r.stdout)
                 self.assertIn("no tornado chart", r.stdout)
                 self.assertFalse(os.path.exists(os.path.join(out, "tornado.png")))
                 # every file listed exists

@@ -57,7 +57,11 @@ def raw(path):
             "d_variant": f["design/variant"][:n], "d_point": f["design/point"][:n],
             "d_rep": f["design/replicate"][:n], "d_seed": f["design/seed"][:n],
             "params": [k for k, _ in ordered(f["design"]) if k not in rr.DESIGN_COLUMNS],
-            "pvals": {k: f["design"][k][:n] for k in f["design"] if k not in rr.DESIGN_COLUMNS},
+            # choices (enum parameters) read back by name, numbers as numbers
+            "pvals": {k: (np.array([s(f["design"][k].attrs["flag_meanings"]).split()[int(v)]
+                                    for v in f["design"][k][:n]], dtype=object)
+                          if "flag_meanings" in f["design"][k].attrs else f["design"][k][:n])
+                      for k in f["design"] if k not in rr.DESIGN_COLUMNS},
             "events": ({k: f["events"][k][:int(f["events"].attrs["events_committed"])]
                         for k in ("run", "month", "kind", "partnership", "municipality", "amount")}
                        if "events" in f else None),

@@ -74,10 +74,10 @@ def main():
         # the design joins runs to inputs
         check(design.sizes["run"] == 40, "design has every run")
         check(list(design["replicate"].values[:3]) == [0, 1, 2], "replicates")
-        tc = design["production.tc_per_pair"].values
-        check(np.all(tc[design["variant"].values == 0] == 2500) and np.all(tc[design["variant"].values == 1] == 5000),
+        tc = design["production.tc_rate"].values
+        check(np.all(tc[design["variant"].values == 0] == 0.005) and np.all(tc[design["variant"].values == 1] == 0.01),
               "parameter values per variant in the design")
-        check(design["production.tc_per_pair"].attrs.get("units") == "EUR/month", "parameter units")
+        check(design["production.fixed_cost"].attrs.get("units") == "EUR/month", "parameter units")
         # common random numbers: replicate r has the same seed in every variant
         seeds = design["seed"].values
         check(np.array_equal(seeds[:20], seeds[20:]), "CRN: seeds repeat across variants")
@@ -85,13 +85,15 @@ def main():
         # net value is realised savings minus transaction costs, never above gross savings
         check(bool(np.all(ds["net_value"].values <= ds["gross_savings"].values - ds["transaction_costs"].values + 1e-6)),
               "net_value <= gross_savings - transaction_costs")
-        # events: every partnership starts once per run, at its start month
+        # events: the planned waste partnership starts forming once per run, at its start month
+        # (the two partnerships active from month 0 log no formation; kind 0 = partnership_formed)
         ev = events.to_dataframe()
         starts = ev[ev["kind"] == 0]
-        check(len(starts) == 40 * 3, f"{len(starts)} partnership_started events")
         waste = starts[starts["partnership"] == 2]
+        check(len(waste) == 40, f"{len(waste)} partnership_formed events of the waste partnership")
         check(bool(np.all(waste["month"] == 13)), "the waste partnership starts at month 13")
-        check("partnership_started" in events["kind"].attrs.get("flag_meanings", ""), "event kinds named")
+        check(not bool(np.any(starts["partnership"] < 2)), "partnerships active at the start log no formation")
+        check("partnership_formed" in events["kind"].attrs.get("flag_meanings", ""), "event kinds named")
 
         # h5py sees the same numbers and real dimension scales
         with h5py.File(out, "r") as f:
