@@ -26,6 +26,7 @@
 #include "h5out.h"
 #include "internal.h"
 #include "rsmpi.h"
+#include "summary.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -355,5 +356,9 @@ out:
         if (!st && cs) { *err = cerr; st = cs; }
     }
     batch_free(&b);
+    /* the batch is complete: design matrix and summaries (engine/summary.c) */
+    if (!st && opts->progress) fprintf(stderr, "  writing /summary ...\r");
+    if (!st) st = rs_results_finish(opts->output, sc, err);
+    if (opts->progress) fprintf(stderr, "                       \r");
     return st;
 }

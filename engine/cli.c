@@ -22,6 +22,8 @@
 static const char *prog = "regsim";
 
 int rs_cli_export(int argc, char **argv); /* engine/export.c */
+int rs_cli_compare(int argc, char **argv);     /* engine/analyse.c */
+int rs_cli_sensitivity(int argc, char **argv); /* engine/analyse.c */
 
 /* Under MPI only rank 0 speaks; every rank returns the same status. */
 static int is_rank0(void)
@@ -60,7 +62,9 @@ static void help_main(FILE *f)
             "  validate SCENARIO...   check scenario files without running them\n"
             "  describe               list every parameter, series and service domain\n"
             "  inspect RESULTS.h5     show what a results file holds\n"
-            "  export RESULTS.h5      write the results as tidy CSV files (--csv DIR)\n\n"
+            "  export RESULTS.h5      write the results as tidy CSV files (--csv DIR)\n"
+            "  compare RESULTS.h5     paired differences between variants (common random numbers)\n"
+            "  sensitivity RESULTS.h5 Sobol or Morris indices of a saltelli or morris experiment\n\n"
             "options:\n"
             "  --help                 help (also: regsim COMMAND --help)\n"
             "  --version              version and git commit\n\n"
@@ -81,6 +85,8 @@ static void help_run(FILE *f)
             "  -t, --threads N     worker threads (default: all cores, or OMP_NUM_THREADS)\n"
             "      --resume        finish an interrupted results file of the same scenario\n"
             "      --force         overwrite an existing file at the output path\n"
+            "      --dry-run       print the number of runs, the expected file size and run\n"
+            "                      time (from timing a few runs), and write nothing\n"
             "  -q, --quiet         no progress line and no summary\n"
             "  -h, --help          this help\n\n"
             "The same scenario and seed give bit-identical data for any thread count.\n"
@@ -108,16 +114,18 @@ static void join_argv(int argc, char **argv, char *buf, size_t n)
 }
 
 /* Per variant: mean over its runs of the horizon total of net_value and of
- * final-month mean_trust and active_partnerships, read back from the file. */
+ * final-month mean_trust and active_partnerships, read back from the
+ * per-run tables of /summary (one value per run: memory stays small for
+ * any horizon). */
 static void print_summary(const rs_scenario *sc, const char *path)
 {
-    const char *names[3] = {"net_value", "mean_trust", "active_partnerships"};
+    const char *names[3] = {"summary/net_value_total", "summary/mean_trust_end", "summary/active_partnerships_end"};
     long nruns = rs_scenario_nruns(sc);
-    size_t H = (size_t)sc->horizon, len = (size_t)nruns * H;
+    size_t len = (size_t)nruns;
     double *buf[3];
     rs_error err;
     for (int k = 0; k < 3; k++) {
-        buf[k] = malloc(len * sizeof(double));
+        buf[k] = malloc(len * sizeof(double) + 1);
         if (!buf[k] || rs_h5_read_series(path, names[k], buf[k], len, &err)) {
             for (int j = 0; j <= k; j++) free(buf[j]);
             return;
@@ -132,19 +140,87 @@ static void print_summary(const rs_scenario *sc, const char *path)
             int set, rep;
             rs_scenario_run_ids(sc, r, &set, &rep);
             if (sc->sets[set].variant != v) continue;
-            const double *row = buf[0] + (size_t)r * H;
-            double s = 0;
-            for (size_t m = 0; m < H; m++) s += row[m];
-            tot += s;
-            tr += buf[1][(size_t)r * H + H - 1];
-            ap += buf[2][(size_t)r * H + H - 1];
+            tot += buf[0][r];
+            tr += buf[1][r];
+            ap += buf[2][r];
             cnt++;
         }
         if (cnt)
             printf("%-28s %6ld %26.6e %18.6f %22.4f\n", sc->variant_names[v], cnt, tot / cnt, tr / cnt, ap / cnt);
     }
-    printf("(means over replications; variant differences use common random numbers)\n");
+    printf("(means over replications%s; variant differences use common random numbers: see `regsim compare`)\n",
+           sc->nsets > sc->nvariants ? " and design points" : "");
     for (int k = 0; k < 3; k++) free(buf[k]);
+}
+
+/* --dry-run: how many runs, how big, how long; writes nothing.
+ * Size: values x 8 bytes x the compression measured on
+ * scenarios/drechtsteden.json (series 0.28, municipality series 0.50 of raw;
+ * events ~0.5, plus the 4096-event chunk of each of the 6 event columns),
+ * plus the design table and /summary. Time: a few runs timed on one
+ * thread, scaled by the thread count. */
+static int dry_run(const rs_scenario *sc, int nth, const char *output)
+{
+    const rs_model *m = rs_model_get();
+    long nruns = rs_scenario_nruns(sc);
+    size_t H = (size_t)sc->horizon, n = (size_t)sc->region.n;
+    rs_error err;
+    rs_error_clear(&err);
+    rs_runner *w = rs_runner_alloc(sc, &err);
+    double *series = calloc(m->nseries * H + 1, sizeof(double));
+    double *muni = sc->outputs.municipality_series ? calloc(m->nmuni_series * H * n + 1, sizeof(double)) : NULL;
+    rs_event_log log = {0};
+    if (sc->outputs.events) {
+        log.cap = (size_t)sc->outputs.max_events_per_run;
+        log.ev = malloc(log.cap * sizeof(rs_event));
+    }
+    if (!w || !series || (sc->outputs.municipality_series && !muni) || (sc->outputs.events && !log.ev)) {
+        rs_runner_free(w);
+        free(series); free(muni); free(log.ev);
+        if (!err.status) rs_error_set(&err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
+        return report(&err);
+    }
+    /* time up to 5 runs or 2 s, spread over the sets */
+    long timed = 0;
+    double events = 0, t0 = omp_get_wtime(), el = 0;
+    for (long k = 0; k < 5 && k < nruns && (k == 0 || el < 2.0); k++) {
+        long run = nruns > 1 ? k * (nruns - 1) / (nruns < 5 ? nruns - 1 : 4) : 0;
+        if (rs_runner_run(w, run, series, muni, sc->outputs.events ? &log : NULL, 0, &err)) {
+            rs_runner_free(w);
+            free(series); free(muni); free(log.ev);
+            return report(&err);
+        }
+        events += (double)log.n;
+        timed++;
+        el = omp_get_wtime() - t0;
+    }
+    rs_runner_free(w);
+    free(series); free(muni); free(log.ev);
+    double per_run = el / timed, ev_per_run = events / timed;
+    double b_series = (double)m->nseries * H * nruns * 8 * 0.28;
+    double b_muni = sc->outputs.municipality_series ? (double)m->nmuni_series * H * n * nruns * 8 * 0.50 : 0;
+    double b_events = sc->outputs.events ? ev_per_run * nruns * 24 * 0.5 + 6 * 4096 * 8 : 0;
+    double b_design = (double)nruns * (4 * 3 + 8 + 8 + 16 + 8.0 * rs_param_count()) * 0.3;
+    double b_summary = ((double)m->nseries * 7 * sc->nsets * H * 8 + 2.0 * m->nseries * nruns * 8) * 0.5;
+    double total = b_series + b_muni + b_events + b_design + b_summary + 64e3;
+    /* Writing is serial (one writer) and costs about 4.5 us per series row
+     * plus the bytes; the /summary pass about 1.4 us per series row
+     * (measured with bench/batch_100k.sh, 2-core AMD EPYC, HDF5 1.10). */
+    double rows = (double)nruns * (m->nseries + (sc->outputs.municipality_series ? m->nmuni_series : 0));
+    double t_sim = per_run * nruns / nth, t_write = rows * 4.5e-6 + (b_series + b_muni + b_events) / 300e6;
+    double secs = (t_sim > t_write ? t_sim : t_write) + (double)nruns * m->nseries * 1.4e-6;
+    printf("regsim run --dry-run: scenario \"%s\" (nothing written)\n", sc->name);
+    printf("  runs:            %ld = %d parameter set(s) (%d variant(s)%s) x %d replication(s), %d months each\n", nruns,
+           sc->nsets, sc->nvariants, sc->nsets != sc->nvariants ? " x design points" : "", sc->replications, sc->horizon);
+    printf("  output:          %s, about %.3g MB\n", output, total / 1e6);
+    printf("                   series %.3g MB, municipality series %.3g MB, events %.3g MB (%.1f per run),\n"
+           "                   design table %.3g MB, summaries %.3g MB\n",
+           b_series / 1e6, b_muni / 1e6, b_events / 1e6, ev_per_run, b_design / 1e6, b_summary / 1e6);
+    printf("  time:            about %.3g s with %d thread(s): simulation %.3g s (%.3g ms per run, %ld run(s)\n"
+           "                   timed on one thread), writing %.3g s (serial, overlaps the simulation),\n"
+           "                   summaries %.3g s\n",
+           secs, nth, t_sim, per_run * 1e3, timed, t_write, (double)nruns * m->nseries * 1.4e-6);
+    return 0;
 }
 
 static int cmd_run(int argc, char **argv, const char *cmdline)
@@ -153,9 +229,9 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
         {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
         {"resume", no_argument, 0, 'r'},       {"force", no_argument, 0, 'f'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"dry-run", no_argument, 0, 'n'},      {0, 0, 0, 0}};
     const char *output = NULL;
-    int threads = 0, resume = 0, force = 0, quiet = 0, c;
+    int threads = 0, resume = 0, force = 0, quiet = 0, dry = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:t:qh", opts, NULL)) != -1) {
@@ -171,6 +247,7 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
         case 'r': resume = 1; break;
         case 'f': force = 1; break;
         case 'q': quiet = 1; break;
+        case 'n': dry = 1; break;
         case 'h': help_run(stdout); return 0;
         default: return usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
@@ -188,6 +265,11 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
     if (!is_rank0()) quiet = 1;
     rs_scenario *sc = rs_scenario_load(scen, &err);
     if (!sc) return report(&err);
+    if (dry) {
+        int code = dry_run(sc, threads > 0 ? threads : omp_get_max_threads(), output);
+        rs_scenario_free(sc);
+        return code;
+    }
     rs_batch_opts bo = {.output = output, .threads = threads, .resume = resume, .force = force,
                         .progress = !quiet && isatty(2), .cmdline = cmdline};
     int nth = threads > 0 ? threads : omp_get_max_threads();
@@ -218,6 +300,13 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
         print_summary(sc, output);
     }
     rs_scenario_free(sc);
+    if (st == RS_EIO) {
+        /* After a failed write libhdf5 may crash in its own exit handler
+         * while closing what it could not flush: leave without it. The
+         * file holds every committed run (see docs/errors.md). */
+        fflush(NULL);
+        _exit(code);
+    }
     return code;
 }
 
@@ -378,8 +467,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "describe")) return cmd_describe(argc - 1, argv + 1);
     if (!strcmp(cmd, "inspect")) return cmd_inspect(argc - 1, argv + 1);
     if (!strcmp(cmd, "export")) return rs_cli_export(argc - 1, argv + 1);
-    static const char *const cmds[] = {"run", "validate", "describe", "inspect", "export", NULL};
+    if (!strcmp(cmd, "compare")) return rs_cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sensitivity")) return rs_cli_sensitivity(argc - 1, argv + 1);
+    static const char *const cmds[] = {"run", "validate", "describe", "inspect", "export", "compare",
+                                       "sensitivity", NULL};
     fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\nTry '%s --help'.\n", prog, cmd,
-            rs_nearest_name(cmd, cmds, 5), prog);
+            rs_nearest_name(cmd, cmds, 7), prog);
     return 2;
 }

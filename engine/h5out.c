@@ -47,6 +47,8 @@ struct rs_h5 {
     hsize_t *ev_before; /* [kmax + 1]: events written before run r (r % (kmax+1)) */
     long kmax;
     char full[256];     /* why the last write was refused, "" if none */
+    size_t pending;     /* bytes handed to HDF5 since the last flush: its
+                           caches may not have written them yet */
 };
 
 #define RS_EV_CHUNK 4096
@@ -574,8 +576,9 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
 static int room_for(const rs_h5 *h, size_t bytes, char *why, size_t n)
 {
     struct stat sb;
-    /* data writes keep the margin free; a commit (bytes == 0) may use it */
-    size_t need = bytes ? bytes + RS_SPACE_MARGIN : RS_SPACE_MARGIN / 4;
+    /* data writes keep the margin free; a commit (bytes == 0) may use it.
+     * What HDF5 still holds in its caches reaches the disk at the flush. */
+    size_t need = h->pending + (bytes ? bytes + RS_SPACE_MARGIN : RS_SPACE_MARGIN / 4);
     off_t size = stat(h->path, &sb) == 0 ? sb.st_size : 0;
     struct rlimit rl;
     if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
@@ -619,10 +622,12 @@ static int stage_flush(rs_h5 *h, struct stage *g)
 {
     if (g->cnt == 0) return 0;
     char why[256];
-    if (!room_for(h, g->ndsets * (size_t)g->cnt * g->rowlen * sizeof(double), why, sizeof why)) {
+    size_t bytes = g->ndsets * (size_t)g->cnt * g->rowlen * sizeof(double);
+    if (!room_for(h, bytes, why, sizeof why)) {
         snprintf(h->full, sizeof h->full, "%s", why);
         return -1;
     }
+    h->pending += bytes;
     hsize_t start[3] = {(hsize_t)g->from, 0, 0}, count[3] = {(hsize_t)g->cnt, (hsize_t)h->sc->horizon,
                                                             (hsize_t)h->sc->region.n};
     for (size_t k = 0; k < g->ndsets; k++)
@@ -1082,8 +1087,10 @@ rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
     quiet_hdf5(); /* the error stack is per thread */
     h->ev_before[ctx->run % (h->kmax + 1)] = h->nevents;
     char why[256];
-    if (ctx->events && ctx->events->n && !room_for(h, ctx->events->n * 40, why, sizeof why))
-        snprintf(h->full, sizeof h->full, "%s", why);
+    if (ctx->events && ctx->events->n) {
+        if (!room_for(h, ctx->events->n * 40, why, sizeof why)) snprintf(h->full, sizeof h->full, "%s", why);
+        else h->pending += ctx->events->n * 40;
+    }
     if (h->full[0] || stage_add(h, &h->st2, ctx->run, ctx->series) ||
         (h->muni && stage_add(h, &h->st3, ctx->run, ctx->muni_series))) {
         if (h->full[0])
@@ -1153,6 +1160,7 @@ rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
     bad |= attr_i64(h->file, "runs_completed", done) || attr_i64(h->file, "complete", done == h->nruns);
     if (bad || H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
         return H5FAIL(err, "cannot write to the results file (disk full?)");
+    h->pending = 0;
     if (h->full[0])
         return H5FAIL(err, "stopped: %s; %ld runs are in the file: make room, then finish with the same "
                            "command and --resume", h->full, done);

@@ -23,6 +23,7 @@
 #include "h5out.h"
 #include "internal.h"
 #include "rsmpi.h"
+#include "summary.h"
 
 enum { TAG_REQ = 1, TAG_WORK, TAG_RESULT, TAG_FAIL };
 
@@ -289,6 +290,7 @@ rs_status rs_mpi_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_
     rs_error ce;
     rs_status cs = rs_h5_close(h5, &ce);
     if (!st && cs) { *err = ce; st = cs; }
+    if (!st) st = rs_results_finish(opts->output, sc, err); /* /experiment, /summary: engine/summary.c */
     /* slot[W] aliases a buffer now in use; slot[0..W-1] and spare own them */
     for (long i = 0; slot && i < W; i++) free(slot[i]);
     free(spare);

@@ -31,7 +31,7 @@ RULES = [
     ("Scenario files", r"expected %s in|expected \\\"", 2, "A value outside what is allowed at that JSON path.", "Use one of the values the message lists."),
     ("Scenario files", r"write parameters nested", 2, "A parameter was written flat (`\"trust.base\": 1`).", "Nest it: `\"trust\": {\"base\": 1}`."),
     ("Scenario files", r"cannot open|read error|not a text file|empty CSV|header must|fields as in the header|population \\\"|budget_per_capita \\\"|two fields|header with two", 2, "A region or neighbours CSV (or the scenario) cannot be read, or a line of it is malformed.", "Check the path (relative to the scenario file) and the line named."),
-    ("Experiments", r"distribution|levels|lo < hi|loguniform|design|factor|points|as in the header|column %d", 2, "The experiment block (factors and design) is inconsistent.", "See docs/scenarios.md, section Experiments; the message names the factor and what is allowed."),
+    ("Experiments", r"distribution|parameter sets|levels|lo < hi|loguniform|design|factor|points|as in the header|column %d", 2, "The experiment block (factors and design) is inconsistent.", "See docs/scenarios.md, section Experiments; the message names the factor and what is allowed."),
     ("Output files", r"exists here|is a directory|not a regsim results file|refusing to overwrite", 2, "The output path already holds a file (results or not) and neither --force nor --resume was given.", "Choose another path, `--resume` to finish a results file, or `--force` to overwrite."),
     ("Output files", r"does not exist|not a directory|not writable|cannot create the results file|cannot create( directory)? %s|cannot rename|cannot remove stale", 1, "The output directory is missing or not writable.", "Create the directory, or write somewhere you may write."),
     ("Output files", r"file-size limit|disk is full|stopped|cannot commit", 1, "The disk is full or the file-size limit (`ulimit -f`) is reached. regsim checks before each write and stops; every committed run is kept.", "Make room, then run the same command with `--resume`."),
@@ -116,7 +116,7 @@ def main():
             print(f"no rule for message: {m!r} ({', '.join(sorted(msgs[m]))})")
             ok = False
         path = os.path.join(ROOT, "docs", "errors.md")
-        if not os.path.exists(path) or open(path).read() != doc:
+        if not os.path.exists(path) or open(path).read() != doc + "\n":
             print("docs/errors.md is stale: run tools/errors_catalogue.py > docs/errors.md")
             ok = False
         print(f"{len(msgs) - len(missing)} passed, {len(missing) + (0 if ok or missing else 1)} failed")

@@ -80,6 +80,8 @@ typedef struct rs_scenario {
     rs_param_set *sets;       /* [nsets] */
     rs_outputs outputs;
     char *resolved_json;      /* the scenario as resolved, defaults included */
+    struct rs_experiment *experiment; /* the "experiment" block (engine/experiment.h),
+                                         NULL without one */
 } rs_scenario;
 
 /* Load and validate a scenario file. On failure returns NULL with err set. */

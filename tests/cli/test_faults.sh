@@ -7,7 +7,7 @@ expect_exit 0 "reference" "$REGSIM" run "$S" -o "$TMP/ref.h5" -q -t 2
 
 # disk full, simulated with a file-size limit: stop cleanly, keep what is
 # committed, resume once there is room
-( ulimit -f 3000; "$REGSIM" run "$S" -o "$TMP/full.h5" -q -t 2 ) >"$TMP/out" 2>"$TMP/err"
+( ulimit -f 20000; "$REGSIM" run "$S" -o "$TMP/full.h5" -q -t 2 ) >"$TMP/out" 2>"$TMP/err"
 code=$?
 check "file-size limit: exit 1 ($code)" test $code = 1
 check "file-size limit: message says why and how to go on" grep -q "file-size limit .* is reached.*--resume" "$TMP/err"

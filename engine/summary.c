@@ -1,0 +1,439 @@
+/*
+ * summary.c - /experiment and /summary of a complete results file.
+ *
+ * Called once at the end of a batch (engine/batch.c, engine/mpi.c on rank
+ * 0) after the file is closed: it reopens the file, reads each run series
+ * back in blocks of parameter sets (or, when one set's replications do not
+ * fit the budget, in strips of months), and writes per set and month the
+ * mean, sd, 95% t confidence interval of the mean and the 5/50/95%
+ * quantiles across replications, plus per run the value at the last month
+ * and the total over the horizon. Memory is bounded by
+ * rs_summary_block_doubles whatever the number of runs. Layout follows the
+ * rest of the file (netCDF-4: dimension scales, creation order, units and
+ * long_name). See docs/output.md.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include "experiment.h"
+#include "internal.h"
+#include "summary.h"
+
+size_t rs_summary_block_doubles = (size_t)4 << 20; /* 32 MiB of series values */
+
+void rs_stats_compute(double *x, size_t n, rs_stats *s)
+{
+    s->mean = s->sd = s->ci_lo = s->ci_hi = s->q05 = s->q50 = s->q95 = NAN;
+    if (!n) return;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += x[i];
+    s->mean = sum / n;
+    if (n > 1) {
+        double ss = 0;
+        for (size_t i = 0; i < n; i++) ss += (x[i] - s->mean) * (x[i] - s->mean);
+        s->sd = sqrt(ss / (n - 1));
+        /* the quantile depends on n only: computed once per n (not thread-safe;
+         * the summary pass is single-threaded) */
+        static size_t t_n;
+        static double t_q;
+        if (t_n != n) { t_q = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)); t_n = n; }
+        double t = t_q;
+        double h = t * s->sd / sqrt((double)n);
+        s->ci_lo = s->mean - h;
+        s->ci_hi = s->mean + h;
+    }
+    gsl_sort(x, 1, n);
+    s->q05 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05);
+    s->q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
+    s->q95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
+}
+
+/* ---------------------------------------------------------- HDF5 helpers */
+
+static int attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    size_t len = strlen(value);
+    H5Tset_size(t, len ? len : 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a < 0 ? -1 : (H5Awrite(a, t, len ? value : "") < 0 ? -1 : 0);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return rc;
+}
+
+static int attr_num(hid_t obj, const char *name, hid_t type, const void *v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a < 0 ? -1 : (H5Awrite(a, type, v) < 0 ? -1 : 0);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    return rc;
+}
+
+static int attr_i64(hid_t o, const char *n, long long v) { return attr_num(o, n, H5T_NATIVE_LLONG, &v); }
+static int attr_f64(hid_t o, const char *n, double v) { return attr_num(o, n, H5T_NATIVE_DOUBLE, &v); }
+
+static hid_t group_create(hid_t parent, const char *name)
+{
+    if (H5Lexists(parent, name, H5P_DEFAULT) > 0) H5Ldelete(parent, name, H5P_DEFAULT);
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
+static hsize_t clampc(hsize_t want, hsize_t dim)
+{
+    if (want < 1) want = 1;
+    if (dim >= 1 && want > dim) want = dim;
+    return want;
+}
+
+static hid_t dset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims)
+{
+    hsize_t chunk[2];
+    size_t per = H5Tget_size(type);
+    if (rank == 1) chunk[0] = clampc(65536 / per, dims[0]);
+    else {
+        chunk[1] = clampc(dims[1], dims[1]);
+        chunk[0] = clampc(65536 / per / (chunk[1] ? chunk[1] : 1), dims[0]);
+    }
+    hid_t sp = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    int empty = 0;
+    for (int i = 0; i < rank; i++) empty |= dims[i] == 0;
+    if (!empty) {
+        H5Pset_chunk(dcpl, rank, chunk);
+        if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, 4);
+    }
+    if (H5Tget_class(type) == H5T_FLOAT) {
+        double nan = NAN;
+        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+    }
+    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    return d;
+}
+
+static int describe(hid_t d, const char *units, const char *long_name)
+{
+    int rc = 0;
+    if (units) rc |= attr_str(d, "units", units);
+    if (long_name) rc |= attr_str(d, "long_name", long_name);
+    return rc;
+}
+
+static int attach(hid_t d, hid_t sc, unsigned idx)
+{
+    char name[64] = "";
+    if (H5DSattach_scale(d, sc, idx) < 0) return -1;
+    if (H5DSget_scale_name(sc, name, sizeof name) < 0) return -1;
+    return H5DSset_label(d, idx, name) < 0 ? -1 : 0;
+}
+
+static hid_t vlen_str(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+/* Whole 1-d dataset over dimension scale dim (dim < 0: make it a scale). */
+static int put_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data, hid_t dim,
+                  const char *units, const char *ln, hid_t *keep)
+{
+    hid_t d = dset(loc, name, type, 1, &n);
+    if (d < 0) return -1;
+    int rc = n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0;
+    if (!rc && dim < 0) rc = H5DSset_scale(d, name) < 0;
+    if (!rc && dim >= 0) rc = attach(d, dim, 0);
+    if (!rc) rc = describe(d, units, ln);
+    if (keep && !rc) *keep = d;
+    else H5Dclose(d);
+    return rc ? -1 : 0;
+}
+
+static int put_strings(hid_t loc, const char *name, hsize_t n, const char *const *s, hid_t dim, const char *ln)
+{
+    hid_t t = vlen_str();
+    int rc = put_1d(loc, name, t, n, s, dim, NULL, ln, NULL);
+    H5Tclose(t);
+    return rc;
+}
+
+/* --------------------------------------------------------- /experiment */
+
+static int write_experiment(hid_t f, const rs_scenario *sc)
+{
+    const rs_experiment *e = sc->experiment;
+    hid_t g = group_create(f, "experiment");
+    if (g < 0) return -1;
+    int rc = 0;
+    hsize_t n = (hsize_t)e->npoints, k = (hsize_t)e->nfactors;
+    rc |= attr_str(g, "description", "the design matrix: one row per design point; parameter set = variant * "
+                                     "design_points + point (see /design)");
+    rc |= attr_str(g, "design", rs_design_names[e->kind]);
+    rc |= attr_i64(g, "design_points", e->npoints);
+    rc |= attr_i64(g, "factors", e->nfactors);
+    rc |= attr_i64(g, "variants", sc->nvariants);
+    rc |= attr_i64(g, "replications", sc->replications);
+    if (e->kind == RS_DESIGN_SALTELLI || e->kind == RS_DESIGN_SOBOL || e->kind == RS_DESIGN_LATIN_HYPERCUBE)
+        rc |= attr_i64(g, "points", e->base_points);
+    if (e->kind == RS_DESIGN_SALTELLI)
+        rc |= attr_str(g, "layout", "rows [0,N) = A, [N,2N) = B, [(2+i)N,(3+i)N) = AB_i (A with column i from B)");
+    if (e->kind == RS_DESIGN_MORRIS) {
+        rc |= attr_i64(g, "trajectories", e->base_points);
+        rc |= attr_i64(g, "grid_levels", e->grid_levels);
+        rc |= attr_f64(g, "delta", e->grid_levels / (2.0 * (e->grid_levels - 1)));
+        rc |= attr_str(g, "layout", "trajectory t is rows [t(k+1), (t+1)(k+1)); consecutive rows differ in one factor");
+    }
+    if (e->kind == RS_DESIGN_LATIN_HYPERCUBE || e->kind == RS_DESIGN_MORRIS)
+        rc |= attr_i64(g, "seed", (long long)e->seed);
+    if (e->kind == RS_DESIGN_CSV) rc |= attr_str(g, "csv", e->csv);
+    if (rc) { H5Gclose(g); return -1; }
+
+    int *iv = malloc((n > k ? n : k) * sizeof *iv + 1);
+    const char **names = malloc(k * sizeof *names + 1);
+    double *lo = malloc(k * sizeof *lo + 1), *hi = malloc(k * sizeof *hi + 1);
+    const char **dist = malloc(k * sizeof *dist + 1);
+    if (!iv || !names || !lo || !hi || !dist) rc = -1;
+    hid_t d_point = -1, d_factor = -1;
+    if (!rc) {
+        for (hsize_t i = 0; i < n; i++) iv[i] = (int)i;
+        rc |= put_1d(g, "point", H5T_NATIVE_INT, n, iv, -1, "1", "design point index", &d_point);
+        for (hsize_t i = 0; i < k; i++) iv[i] = (int)i;
+        rc |= put_1d(g, "factor", H5T_NATIVE_INT, k, iv, -1, "1", "factor index", &d_factor);
+    }
+    if (!rc) {
+        for (hsize_t i = 0; i < k; i++) {
+            const rs_factor *fa = &e->factors[i];
+            names[i] = fa->name;
+            lo[i] = fa->nlevels || e->kind == RS_DESIGN_CSV ? NAN : fa->lo;
+            hi[i] = fa->nlevels || e->kind == RS_DESIGN_CSV ? NAN : fa->hi;
+            dist[i] = e->kind == RS_DESIGN_CSV ? "csv" : fa->nlevels ? "levels" : fa->loguniform ? "loguniform" : "uniform";
+            iv[i] = fa->nlevels;
+        }
+        rc |= put_strings(g, "factor_name", k, names, d_factor, "parameter varied by the factor");
+        rc |= put_strings(g, "factor_distribution", k, dist, d_factor,
+                          "how unit coordinates map to values: uniform, loguniform, levels (stratum i of nlevels), csv");
+        rc |= put_1d(g, "factor_lo", H5T_NATIVE_DOUBLE, k, lo, d_factor, NULL, "lower end of the range (NaN: levels)", NULL);
+        rc |= put_1d(g, "factor_hi", H5T_NATIVE_DOUBLE, k, hi, d_factor, NULL, "upper end of the range (NaN: levels)", NULL);
+        rc |= put_1d(g, "factor_nlevels", H5T_NATIVE_INT, k, iv, d_factor, "1", "number of levels (0: a range)", NULL);
+    }
+    struct { const char *name; hid_t type; const void *data; const char *ln; } mats[3] = {
+        {"unit", H5T_NATIVE_DOUBLE, e->unit, "design point in the unit cube (NaN for full_factorial and csv)"},
+        {"level", H5T_NATIVE_INT, e->level, "level index of the factor (-1 for ranges)"},
+        {"value", H5T_NATIVE_DOUBLE, e->values, "parameter value (enums and booleans as their code)"},
+    };
+    hsize_t dims[2] = {n, k};
+    for (int i = 0; i < 3 && !rc; i++) {
+        hid_t d = dset(g, mats[i].name, mats[i].type, 2, dims);
+        rc |= d < 0;
+        if (d >= 0) {
+            rc |= n && k && H5Dwrite(d, mats[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, mats[i].data) < 0;
+            rc |= attach(d, d_point, 0) || attach(d, d_factor, 1) || describe(d, "1", mats[i].ln);
+            H5Dclose(d);
+        }
+    }
+    if (d_point >= 0) H5Dclose(d_point);
+    if (d_factor >= 0) H5Dclose(d_factor);
+    free(iv); free(names); free(lo); free(hi); free(dist);
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ /summary */
+
+static const char *const stat_names[7] = {"mean", "sd", "ci_lo", "ci_hi", "q05", "q50", "q95"};
+static const char *const stat_text[7] = {
+    "mean over replications", "standard deviation over replications",
+    "lower end of the 95% t confidence interval of the mean", "upper end of the 95% t confidence interval of the mean",
+    "5% quantile over replications", "median over replications", "95% quantile over replications"};
+
+static void total_units(const char *u, char *out, size_t n)
+{
+    size_t l = strlen(u);
+    if (l > 6 && strcmp(u + l - 6, "/month") == 0) snprintf(out, n, "%.*s", (int)(l - 6), u);
+    else if (!strcmp(u, "1")) snprintf(out, n, "month");
+    else snprintf(out, n, "%s month", u);
+}
+
+typedef struct sum_ctx {
+    hid_t g, d_set, d_month, d_run;
+    hsize_t nsets, H, R, nruns;
+} sum_ctx;
+
+static int write_rows(hid_t d, hsize_t r0, hsize_t nr, hsize_t ncol, const double *buf)
+{
+    hid_t fs = H5Dget_space(d);
+    int rank = H5Sget_simple_extent_ndims(fs);
+    hsize_t start[2] = {r0, 0}, count[2] = {nr, ncol};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t ms = H5Screate_simple(rank, count, NULL);
+    int rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0 ? -1 : 0;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+static int read_block(hid_t d, hsize_t r0, hsize_t nr, hsize_t c0, hsize_t nc, double *buf)
+{
+    hid_t fs = H5Dget_space(d);
+    hsize_t start[2] = {r0, c0}, count[2] = {nr, nc};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t ms = H5Screate_simple(2, count, NULL);
+    int rc = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0 ? -1 : 0;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+/* Summarise one series. */
+static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
+{
+    const hsize_t H = c->H, R = c->R, nsets = c->nsets;
+    hid_t out[9];
+    int rc = 0;
+    char name[256], ln[512], tu[64];
+    hsize_t d2[2] = {nsets, H}, d1 = c->nruns;
+    for (int s = 0; s < 9; s++) out[s] = -1;
+    for (int s = 0; s < 7 && !rc; s++) {
+        snprintf(name, sizeof name, "%s_%s", sd->name, stat_names[s]);
+        snprintf(ln, sizeof ln, "%s of %s", stat_text[s], sd->long_name);
+        out[s] = dset(c->g, name, H5T_NATIVE_DOUBLE, 2, d2);
+        rc |= out[s] < 0 || attach(out[s], c->d_set, 0) || attach(out[s], c->d_month, 1) ||
+              describe(out[s], sd->units, ln);
+    }
+    total_units(sd->units, tu, sizeof tu);
+    for (int s = 7; s < 9 && !rc; s++) {
+        snprintf(name, sizeof name, "%s_%s", sd->name, s == 7 ? "end" : "total");
+        snprintf(ln, sizeof ln, "%s: %s", s == 7 ? "value at the last month" : "total over the horizon", sd->long_name);
+        out[s] = dset(c->g, name, H5T_NATIVE_DOUBLE, 1, &d1);
+        rc |= out[s] < 0 || attach(out[s], c->d_run, 0) || describe(out[s], s == 7 ? sd->units : tu, ln);
+    }
+    /* blocks of sets; a set too big for the budget is done in month strips */
+    size_t budget = rs_summary_block_doubles < 16 ? 16 : rs_summary_block_doubles;
+    hsize_t per_set = R * H;
+    hsize_t sets_per_block = per_set <= budget ? budget / per_set : 1;
+    if (sets_per_block > nsets) sets_per_block = nsets;
+    hsize_t strip = per_set <= budget ? H : (budget / R >= 1 ? budget / R : 1);
+    if (strip > H) strip = H;
+    double *buf = malloc((size_t)(sets_per_block * R * strip) * sizeof *buf + 8);
+    double *col = malloc((size_t)R * sizeof *col + 8);
+    double *stats = malloc((size_t)(7 * sets_per_block * H) * sizeof *stats + 8);
+    double *endv = malloc((size_t)(sets_per_block * R) * sizeof *endv + 8);
+    double *tot = malloc((size_t)(sets_per_block * R) * sizeof *tot + 8);
+    if (!buf || !col || !stats || !endv || !tot) rc = -1;
+    for (hsize_t s0 = 0; s0 < nsets && !rc; s0 += sets_per_block) {
+        hsize_t ns = nsets - s0 < sets_per_block ? nsets - s0 : sets_per_block;
+        memset(tot, 0, (size_t)(ns * R) * sizeof *tot);
+        for (hsize_t m0 = 0; m0 < H && !rc; m0 += strip) {
+            hsize_t nm = H - m0 < strip ? H - m0 : strip;
+            if (read_block(src, s0 * R, ns * R, m0, nm, buf)) { rc = -1; break; }
+            for (hsize_t si = 0; si < ns; si++) {
+                for (hsize_t m = 0; m < nm; m++) {
+                    for (hsize_t r = 0; r < R; r++) {
+                        double v = buf[((si * R) + r) * nm + m];
+                        col[r] = v;
+                        tot[si * R + r] += v;
+                        if (m0 + m == H - 1) endv[si * R + r] = v;
+                    }
+                    rs_stats st;
+                    rs_stats_compute(col, (size_t)R, &st);
+                    double vals[7] = {st.mean, st.sd, st.ci_lo, st.ci_hi, st.q05, st.q50, st.q95};
+                    for (int q = 0; q < 7; q++) stats[((size_t)q * ns + si) * H + m0 + m] = vals[q];
+                }
+            }
+        }
+        for (int q = 0; q < 7 && !rc; q++) rc |= write_rows(out[q], s0, ns, H, stats + (size_t)q * ns * H);
+        if (!rc) rc |= write_rows(out[7], s0 * R, ns * R, 1, endv) || write_rows(out[8], s0 * R, ns * R, 1, tot);
+    }
+    free(buf); free(col); free(stats); free(endv); free(tot);
+    for (int s = 0; s < 9; s++) if (out[s] >= 0) H5Dclose(out[s]);
+    return rc;
+}
+
+static int write_summary(hid_t f, const rs_scenario *sc)
+{
+    const rs_model *m = rs_model_get();
+    sum_ctx c = {.nsets = (hsize_t)sc->nsets, .H = (hsize_t)sc->horizon, .R = (hsize_t)sc->replications,
+                 .nruns = (hsize_t)rs_scenario_nruns(sc), .d_set = -1, .d_month = -1, .d_run = -1};
+    c.g = group_create(f, "summary");
+    if (c.g < 0) return -1;
+    int rc = attr_str(c.g, "description",
+                      "per parameter set (variant x design point) and month, statistics across replications; "
+                      "per run, the value at the last month and the total over the horizon");
+    rc |= attr_i64(c.g, "replications", sc->replications);
+    rc |= attr_f64(c.g, "confidence_level", 0.95);
+    rc |= attr_str(c.g, "quantile_method", "linear interpolation between order statistics (numpy default)");
+    size_t big = c.nsets > c.nruns ? c.nsets : c.nruns;
+    if (big < c.H) big = c.H;
+    long long *ll = malloc(big * sizeof *ll + 8);
+    int *iv = malloc(big * sizeof *iv + 8);
+    const char **sv = malloc(c.nsets * sizeof *sv + 8);
+    if (!ll || !iv || !sv) rc = -1;
+    if (!rc) {
+        for (hsize_t i = 0; i < c.nsets; i++) iv[i] = (int)i;
+        rc |= put_1d(c.g, "set", H5T_NATIVE_INT, c.nsets, iv, -1, "1", "parameter set index (variant x design point)", &c.d_set);
+        for (hsize_t i = 0; i < c.H; i++) iv[i] = (int)i + 1;
+        rc |= put_1d(c.g, "month", H5T_NATIVE_INT, c.H, iv, -1, "month", "month since start (1 = first month)", &c.d_month);
+        for (hsize_t i = 0; i < c.nruns; i++) ll[i] = (long long)i;
+        rc |= put_1d(c.g, "run", H5T_NATIVE_LLONG, c.nruns, ll, -1, "1", "run index", &c.d_run);
+    }
+    if (!rc) {
+        for (hsize_t i = 0; i < c.nsets; i++) sv[i] = sc->sets[i].label;
+        rc |= put_strings(c.g, "set_label", c.nsets, sv, c.d_set, "parameter set label");
+        for (hsize_t i = 0; i < c.nsets; i++) iv[i] = sc->sets[i].variant;
+        rc |= put_1d(c.g, "set_variant", H5T_NATIVE_INT, c.nsets, iv, c.d_set, "1", "variant index of the set", NULL);
+        for (hsize_t i = 0; i < c.nsets; i++) iv[i] = sc->sets[i].point;
+        rc |= put_1d(c.g, "set_point", H5T_NATIVE_INT, c.nsets, iv, c.d_set, "1", "design point index of the set", NULL);
+    }
+    free(ll); free(iv); free(sv);
+    for (size_t s = 0; s < m->nseries && !rc; s++) {
+        hid_t src = H5Dopen2(f, m->series[s].name, H5P_DEFAULT);
+        if (src < 0) { rc = -1; break; }
+        rc |= summarise_series(&c, src, &m->series[s]);
+        H5Dclose(src);
+    }
+    if (c.d_set >= 0) H5Dclose(c.d_set);
+    if (c.d_month >= 0) H5Dclose(c.d_month);
+    if (c.d_run >= 0) H5Dclose(c.d_run);
+    H5Gclose(c.g);
+    return rc;
+}
+
+rs_status rs_results_finish(const char *path, const rs_scenario *sc, rs_error *err)
+{
+    if (!getenv("RS_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const char *bd = getenv("RS_SUMMARY_BLOCK_DOUBLES"); /* tests: force the block and strip paths */
+    if (bd && atol(bd) > 0) rs_summary_block_doubles = (size_t)atol(bd);
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0) return rs_error_set(err, RS_EIO, path, 0, NULL, "cannot reopen the results file to write summaries");
+    int rc = 0;
+    if (sc->experiment) rc |= write_experiment(f, sc);
+    else if (H5Lexists(f, "experiment", H5P_DEFAULT) > 0) H5Ldelete(f, "experiment", H5P_DEFAULT);
+    if (!rc) rc |= write_summary(f, sc);
+    rc |= H5Fclose(f) < 0;
+    if (rc) return rs_error_set(err, RS_EIO, path, 0, NULL, "cannot write /experiment and /summary (disk full?)");
+    return RS_OK;
+}
