@@ -254,6 +254,23 @@ static rs_status batch_alloc(batch *b, int nthreads, rs_error *err)
     return RS_OK;
 }
 
+/* Write what the file is waiting for, unless another thread is writing:
+ * a thread that finished a run goes on with its next run rather than
+ * queue behind a write. The check after unlocking closes the window in
+ * which a run became ready while the writer was finishing. */
+static void try_drain(batch *b, omp_lock_t *lock)
+{
+    for (;;) {
+        if (!omp_test_lock(lock)) return;
+        drain(b, 0);
+        omp_unset_lock(lock);
+        long nw = atomic_load(&b->next_write);
+        if (nw >= b->nruns || atomic_load(&b->failed)) return;
+        slot *s = &b->slots[nw % b->nslots];
+        if (atomic_load(&s->run) != nw || !atomic_load(&s->ready)) return;
+    }
+}
+
 static void pause_briefly(void)
 {
     struct timespec ts = {0, 200000}; /* 0.2 ms */
@@ -293,6 +310,8 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
     b.t0 = b.last_commit = t0;
     b.progress = opts->progress;
 
+    omp_lock_t writer_lock;
+    omp_init_lock(&writer_lock);
 #pragma omp parallel num_threads(nthreads)
     {
         rs_error e;
@@ -310,7 +329,10 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
             /* Wait until run - nslots has been written: then this slot is
              * free and no other claimed run can take it (run + nslots waits
              * for this run to be written). */
-            while (atomic_load(&b.next_write) <= run - b.nslots && !atomic_load(&b.failed)) pause_briefly();
+            while (atomic_load(&b.next_write) <= run - b.nslots && !atomic_load(&b.failed)) {
+                try_drain(&b, &writer_lock); /* help while waiting */
+                pause_briefly();
+            }
             if (atomic_load(&b.failed)) break;
             atomic_store(&s->run, run);
             if ((ws = rs_runner_run(w, run, s->series, s->muni, sc->outputs.events ? &s->log : NULL, 0, &e))) {
@@ -318,13 +340,13 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
                 break;
             }
             atomic_store(&s->ready, 1);
-#pragma omp critical(rs_writer)
-            drain(&b, 0);
+            try_drain(&b, &writer_lock);
         }
         /* Runs already claimed must still finish so that the file stays a
          * prefix: a stop request only prevents new claims. */
         rs_runner_free(w);
     }
+    omp_destroy_lock(&writer_lock);
     /* write what is left in order, commit */
     drain(&b, 1);
     if (atomic_load(&b.failed) && b.h5) {
