@@ -26,10 +26,9 @@ char *rs_strdup(const char *s);
 /* Read a whole file into a NUL-terminated buffer (caller frees). */
 char *rs_read_file(const char *path, size_t *len, rs_error *err);
 
-/* Allocation that tests can make fail (RS_FAIL_ALLOC_AFTER=N in the
- * environment fails the (N+1)-th call). All engine allocations use it. */
-void *rs_malloc(size_t n);
-void *rs_calloc(size_t n, size_t size);
+/* rs_malloc and rs_calloc (include/regsim/model.h) and rs_realloc can be
+ * made to fail by tests (RS_FAIL_ALLOC_AFTER=N fails calls after the
+ * first N). Every engine and model allocation uses them. */
 void *rs_realloc(void *p, size_t n);
 
 

@@ -112,12 +112,12 @@ rs_status rs_generate_partnerships(rs_scenario *sc, const cJSON *spec, const cha
     const rs_region *rg = &sc->region;
     int n = rg->n, H = (int)hops;
     if (n < 2) return rs_error_set(err, RS_EINPUT, NULL, 0, path, "the generator needs at least 2 municipalities");
-    int *t = calloc((size_t)n, sizeof(int)), *order = calloc((size_t)n, sizeof(int));
-    int *rank_of = calloc((size_t)n, sizeof(int)), *dist = calloc((size_t)n, sizeof(int));
-    int *queue = calloc((size_t)n, sizeof(int)), *adj_off = calloc((size_t)n + 1, sizeof(int));
-    int *adj = calloc(2 * (size_t)rg->nedges + 1, sizeof(int)), *fill = calloc((size_t)n, sizeof(int));
-    cand_t *cand = calloc((size_t)n, sizeof(cand_t));
-    int *mem = calloc((size_t)n, sizeof(int));
+    int *t = rs_calloc((size_t)n, sizeof(int)), *order = rs_calloc((size_t)n, sizeof(int));
+    int *rank_of = rs_calloc((size_t)n, sizeof(int)), *dist = rs_calloc((size_t)n, sizeof(int));
+    int *queue = rs_calloc((size_t)n, sizeof(int)), *adj_off = rs_calloc((size_t)n + 1, sizeof(int));
+    int *adj = rs_calloc(2 * (size_t)rg->nedges + 1, sizeof(int)), *fill = rs_calloc((size_t)n, sizeof(int));
+    cand_t *cand = rs_calloc((size_t)n, sizeof(cand_t));
+    int *mem = rs_calloc((size_t)n, sizeof(int));
     rs_partnership_spec *ps = NULL;
     st = RS_OK;
     if (!t || !order || !rank_of || !dist || !queue || !adj_off || !adj || !fill || !cand || !mem) goto nomem;
@@ -147,7 +147,7 @@ rs_status rs_generate_partnerships(rs_scenario *sc, const cJSON *spec, const cha
     long sumt = 0;
     for (int i = 0; i < n; i++) sumt += t[i];
     int cap = (int)(sumt / 2) + 1, np = 0;
-    ps = calloc((size_t)cap, sizeof *ps);
+    ps = rs_calloc((size_t)cap, sizeof *ps);
     if (!ps) goto nomem;
     sm64 rng = {(uint64_t)seed};
     double cum[RS_ND], c = 0;
@@ -190,8 +190,8 @@ rs_status rs_generate_partnerships(rs_scenario *sc, const cJSON *spec, const cha
         qsort(mem, (size_t)k + 1, sizeof(int), cmp_int);
         if (np >= cap) goto nomem; /* cannot happen: each partnership uses 2 or more stubs */
         rs_partnership_spec *q = &ps[np++];
-        q->name = malloc(16);
-        q->members = malloc(((size_t)k + 1) * sizeof(int));
+        q->name = rs_malloc(16);
+        q->members = rs_malloc(((size_t)k + 1) * sizeof(int));
         if (!q->name || !q->members) goto nomem;
         snprintf(q->name, 16, "gen-%05d", np);
         q->domain = d; q->nmembers = k + 1; q->lead = -1; q->start_month = 0;

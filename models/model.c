@@ -212,12 +212,12 @@ double rs_par(const rs_run_ctx *ctx, const char *name) { return ctx->par[need(na
 /* ---------------------------------------------------------------- alloc */
 
 #define ALLOC(ptr, count) \
-    do { size_t c_ = (size_t)(count); if (!((ptr) = calloc(c_ > 0 ? c_ : 1, sizeof *(ptr)))) goto nomem; } while (0)
+    do { size_t c_ = (size_t)(count); if (!((ptr) = rs_calloc(c_ > 0 ? c_ : 1, sizeof *(ptr)))) goto nomem; } while (0)
 
 static void *world_alloc(const rs_scenario *sc, rs_error *err)
 {
     rs_pidx_resolve();
-    rs_world *w = calloc(1, sizeof *w);
+    rs_world *w = rs_calloc(1, sizeof *w);
     if (!w) { rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory"); return NULL; }
     w->sc = sc;
     int n = w->n = sc->region.n;
@@ -269,7 +269,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     /* scope of scenario memberships (5.1): z = 1 / partnerships of the domain holding i;
      * fixed for every run, so computed once here */
     {
-        int *cnt = calloc(N * RS_ND, sizeof(int));
+        int *cnt = rs_calloc(N * RS_ND, sizeof(int));
         if (!cnt) goto nomem;
         for (int p = 0; p < sc->npartnerships; p++)
             for (int a = 0; a < sc->partnerships[p].nmembers; a++)

@@ -122,6 +122,13 @@ typedef struct rs_model {
     rs_status (*check)(const void *world, const rs_run_ctx *ctx, int month, rs_error *err);
 } rs_model;
 
+/* Allocation for models (world_alloc, generate): like malloc and calloc,
+ * but a test can make them fail on purpose (RS_FAIL_ALLOC_AFTER=N fails
+ * every allocation after the first N), so out-of-memory paths are tested.
+ * Free with free(). */
+void *rs_malloc(size_t n);
+void *rs_calloc(size_t n, size_t size);
+
 /* The model linked into this build of regsim. */
 const rs_model *rs_model_get(void);
 /* Index of name in a NULL-terminated list, or -1. */
