@@ -26,6 +26,7 @@
 #include <hdf5_hl.h>
 #include <gsl/gsl_cdf.h>
 #include "h5out.h"
+#include "h5util.h"
 #include "internal.h"
 #include "sensitivity.h"
 
@@ -71,34 +72,6 @@ static int read_i64_attr(hid_t o, const char *name, long *v)
     return rc;
 }
 
-static int read_str_attr(hid_t o, const char *name, char *buf, size_t n)
-{
-    buf[0] = '\0';
-    if (H5Aexists(o, name) <= 0) return -1;
-    hid_t a = H5Aopen(o, name, H5P_DEFAULT);
-    hid_t ft = H5Aget_type(a);
-    int rc = -1;
-    if (H5Tis_variable_str(ft) > 0) {
-        char *s = NULL;
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5Tget_cset(ft));
-        if (H5Aread(a, mt, &s) >= 0 && s) { snprintf(buf, n, "%s", s); H5free_memory(s); rc = 0; }
-        H5Tclose(mt);
-    } else {
-        size_t sz = H5Tget_size(ft);
-        char *tmp = calloc(sz + 1, 1);
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, sz + 1);
-        H5Tset_cset(mt, H5Tget_cset(ft));
-        if (tmp && H5Aread(a, mt, tmp) >= 0) { snprintf(buf, n, "%s", tmp); rc = 0; }
-        free(tmp);
-        H5Tclose(mt);
-    }
-    H5Tclose(ft);
-    H5Aclose(a);
-    return rc;
-}
 
 static int read_ints(hid_t f, const char *name, int *buf, long n)
 {
@@ -554,7 +527,7 @@ int rs_cli_sensitivity(int argc, char **argv)
     if (code) { rfile_close(&r); return code; }
     char design[64] = "";
     hid_t ge = H5Lexists(r.f, "experiment", H5P_DEFAULT) > 0 ? H5Gopen2(r.f, "experiment", H5P_DEFAULT) : -1;
-    if (ge >= 0) read_str_attr(ge, "design", design, sizeof design);
+    if (ge >= 0) rs_h5u_attr_read_str(ge, "design", design, sizeof design);
     int saltelli = !strcmp(design, "saltelli"), morris = !strcmp(design, "morris");
     if (!saltelli && !morris) {
         if (ge >= 0) H5Gclose(ge);

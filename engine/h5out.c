@@ -20,6 +20,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include "h5out.h"
+#include "h5util.h"
 #include "internal.h"
 
 struct rs_h5 {
@@ -62,51 +63,7 @@ static const char *const ev_names[6] = {"run", "month", "kind", "partnership", "
 
 #define H5FAIL(h_err, ...) rs_error_set((h_err), RS_EIO, path_for_err, 0, NULL, __VA_ARGS__)
 
-static void quiet_hdf5(void)
-{
-    if (!getenv("RS_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
 /* ------------------------------------------------------------ attributes */
-
-static int attr_str(hid_t obj, const char *name, const char *value)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    size_t len = strlen(value);
-    H5Tset_size(t, len ? len : 1);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t sp = H5Screate(H5S_SCALAR);
-    if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
-    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a < 0 ? -1 : (H5Awrite(a, t, len ? value : "") < 0 ? -1 : 0);
-    if (a >= 0) H5Aclose(a);
-    H5Sclose(sp);
-    H5Tclose(t);
-    return rc;
-}
-
-static int attr_num(hid_t obj, const char *name, hid_t type, const void *v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a;
-    if (H5Aexists(obj, name) > 0) a = H5Aopen(obj, name, H5P_DEFAULT);
-    else a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a < 0 ? -1 : (H5Awrite(a, type, v) < 0 ? -1 : 0);
-    if (a >= 0) H5Aclose(a);
-    H5Sclose(sp);
-    return rc;
-}
-
-static int attr_i64(hid_t obj, const char *name, long long v)
-{
-    return attr_num(obj, name, H5T_NATIVE_LLONG, &v);
-}
-
-static int attr_f64(hid_t obj, const char *name, double v)
-{
-    return attr_num(obj, name, H5T_NATIVE_DOUBLE, &v);
-}
 
 static int attr_i32_array(hid_t obj, const char *name, const int *v, hsize_t n)
 {
@@ -118,75 +75,7 @@ static int attr_i32_array(hid_t obj, const char *name, const int *v, hsize_t n)
     return rc;
 }
 
-/* Read a string attribute (fixed or variable length) into buf. */
-static int attr_read_str(hid_t obj, const char *name, char *buf, size_t len)
-{
-    buf[0] = '\0';
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) return -1;
-    hid_t ft = H5Aget_type(a);
-    int rc = -1;
-    if (H5Tget_class(ft) == H5T_STRING) {
-        if (H5Tis_variable_str(ft) > 0) {
-            char *s = NULL;
-            hid_t mt = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mt, H5T_VARIABLE);
-            H5Tset_cset(mt, H5Tget_cset(ft));
-            if (H5Aread(a, mt, &s) >= 0 && s) {
-                snprintf(buf, len, "%s", s);
-                H5free_memory(s);
-                rc = 0;
-            }
-            H5Tclose(mt);
-        } else {
-            size_t sz = H5Tget_size(ft);
-            char *tmp = calloc(sz + 1, 1);
-            hid_t mt = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mt, sz + 1);
-            H5Tset_cset(mt, H5Tget_cset(ft));
-            if (tmp && H5Aread(a, mt, tmp) >= 0) {
-                snprintf(buf, len, "%s", tmp);
-                rc = 0;
-            }
-            free(tmp);
-            H5Tclose(mt);
-        }
-    }
-    H5Tclose(ft);
-    H5Aclose(a);
-    return rc;
-}
-
-static int attr_read_i64(hid_t obj, const char *name, long long *v)
-{
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) return -1;
-    int rc = H5Aread(a, H5T_NATIVE_LLONG, v) < 0 ? -1 : 0;
-    H5Aclose(a);
-    return rc;
-}
-
 /* ------------------------------------------------------------- datasets */
-
-static hid_t group_create(hid_t parent, const char *name)
-{
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
-    return g;
-}
-
-static hid_t vlen_str_type(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    return t;
-}
 
 /* Create a chunked, compressed dataset. maxdims may be NULL (fixed). */
 static hid_t dset_create(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
@@ -230,28 +119,10 @@ static hid_t write_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const 
 
 static hid_t write_strings(hid_t loc, const char *name, hsize_t n, const char *const *s)
 {
-    hid_t t = vlen_str_type();
+    hid_t t = rs_h5u_vlen_str();
     hid_t d = write_1d(loc, name, t, n, s);
     H5Tclose(t);
     return d;
-}
-
-static int describe(hid_t d, const char *units, const char *long_name)
-{
-    int rc = 0;
-    if (units) rc |= attr_str(d, "units", units);
-    if (long_name) rc |= attr_str(d, "long_name", long_name);
-    return rc;
-}
-
-/* Attach dimension scale sc as dimension idx of d and label it (h5py shows
- * labels as dims[i].label; netCDF readers use the scale). 0 on success. */
-static int attach(hid_t d, hid_t sc, unsigned idx)
-{
-    char name[64] = "";
-    if (H5DSattach_scale(d, sc, idx) < 0) return -1;
-    if (H5DSget_scale_name(sc, name, sizeof name) < 0) return -1;
-    return H5DSset_label(d, idx, name) < 0 ? -1 : 0;
 }
 
 /* A coordinate variable that is also a dimension scale. */
@@ -260,7 +131,7 @@ static hid_t make_dim(hid_t loc, const char *name, hid_t type, hsize_t n, const 
 {
     hid_t d = write_1d(loc, name, type, n, data);
     if (d < 0) return -1;
-    if (H5DSset_scale(d, name) < 0 || describe(d, units, long_name)) {
+    if (H5DSset_scale(d, name) < 0 || rs_h5u_describe(d, units, long_name)) {
         H5Dclose(d);
         return -1;
     }
@@ -303,12 +174,12 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
 
     /* root attributes */
     char tbuf[64];
-    if (attr_str(f, "title", "regsim results") || attr_str(f, "regsim_format", RS_H5_FORMAT) ||
-        attr_str(f, "regsim_version", rs_version()) || attr_str(f, "model", m->name) ||
-        attr_str(f, "scenario", sc->name) || attr_i64(f, "runs_total", (long long)nruns) ||
-        attr_i64(f, "runs_completed", 0) || attr_i64(f, "complete", 0) ||
-        attr_i64(f, "horizon_months", sc->horizon) || attr_i64(f, "replications", sc->replications) ||
-        attr_i64(f, "seed", (long long)sc->seed)) {
+    if (rs_h5u_attr_str(f, "title", "regsim results") || rs_h5u_attr_str(f, "regsim_format", RS_H5_FORMAT) ||
+        rs_h5u_attr_str(f, "regsim_version", rs_version()) || rs_h5u_attr_str(f, "model", m->name) ||
+        rs_h5u_attr_str(f, "scenario", sc->name) || rs_h5u_attr_i64(f, "runs_total", (long long)nruns) ||
+        rs_h5u_attr_i64(f, "runs_completed", 0) || rs_h5u_attr_i64(f, "complete", 0) ||
+        rs_h5u_attr_i64(f, "horizon_months", sc->horizon) || rs_h5u_attr_i64(f, "replications", sc->replications) ||
+        rs_h5u_attr_i64(f, "seed", (long long)sc->seed)) {
         H5FAIL(err, "cannot write the file's attributes");
         goto done;
     }
@@ -331,29 +202,29 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     }
 
     /* coordinates along municipality, variant, partnership */
-#define ATTACH1(D, SCALE) (attach((D), (SCALE), 0) != 0)
+#define ATTACH1(D, SCALE) (rs_h5u_attach((D), (SCALE), 0) != 0)
     d = write_strings(f, "municipality_name", n, (const char *const *)sc->region.name);
-    if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "municipality name")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_muni) || rs_h5u_describe(d, NULL, "municipality name")) goto fail_layout;
     H5Dclose(d);
     d = write_strings(f, "municipality_code", n, (const char *const *)sc->region.code);
-    if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "CBS municipality code")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_muni) || rs_h5u_describe(d, NULL, "CBS municipality code")) goto fail_layout;
     H5Dclose(d);
     d = write_strings(f, "municipality_province", n, (const char *const *)sc->region.province);
-    if (d < 0 || ATTACH1(d, d_muni) || describe(d, NULL, "province")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_muni) || rs_h5u_describe(d, NULL, "province")) goto fail_layout;
     H5Dclose(d);
     d = write_1d(f, "municipality_population", H5T_NATIVE_DOUBLE, n, sc->region.population);
-    if (d < 0 || ATTACH1(d, d_muni) || describe(d, "1", "inhabitants")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_muni) || rs_h5u_describe(d, "1", "inhabitants")) goto fail_layout;
     H5Dclose(d);
     d = write_strings(f, "variant_name", (hsize_t)sc->nvariants, (const char *const *)sc->variant_names);
-    if (d < 0 || ATTACH1(d, d_var) || describe(d, NULL, "variant name")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_var) || rs_h5u_describe(d, NULL, "variant name")) goto fail_layout;
     H5Dclose(d);
     for (int i = 0; i < sc->npartnerships; i++) sv[i] = sc->partnerships[i].name;
     d = write_strings(f, "partnership_name", (hsize_t)sc->npartnerships, sv);
-    if (d < 0 || ATTACH1(d, d_part) || describe(d, NULL, "partnership name")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_part) || rs_h5u_describe(d, NULL, "partnership name")) goto fail_layout;
     H5Dclose(d);
     for (int i = 0; i < sc->npartnerships; i++) sv[i] = m->domains[sc->partnerships[i].domain];
     d = write_strings(f, "partnership_domain", (hsize_t)sc->npartnerships, sv);
-    if (d < 0 || ATTACH1(d, d_part) || describe(d, NULL, "service domain of the partnership")) goto fail_layout;
+    if (d < 0 || ATTACH1(d, d_part) || rs_h5u_describe(d, NULL, "service domain of the partnership")) goto fail_layout;
     H5Dclose(d);
     d = -1;
 
@@ -365,8 +236,8 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     for (size_t s = 0; s < m->nseries; s++) {
         const rs_series_def *sd = &m->series[s];
         h->series[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 2, dims2, NULL, ch2, &nan, 1);
-        if (h->series[s] < 0 || describe(h->series[s], sd->units, sd->long_name) ||
-            attach(h->series[s], d_run, 0) || attach(h->series[s], d_month, 1)) {
+        if (h->series[s] < 0 || rs_h5u_describe(h->series[s], sd->units, sd->long_name) ||
+            rs_h5u_attach(h->series[s], d_run, 0) || rs_h5u_attach(h->series[s], d_month, 1)) {
             H5FAIL(err, "cannot create series %s", sd->name);
             goto done;
         }
@@ -377,9 +248,9 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         for (size_t s = 0; s < m->nmuni_series; s++) {
             const rs_series_def *sd = &m->muni_series[s];
             h->muni[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 3, dims3, NULL, ch3, &nan, 1);
-            if (h->muni[s] < 0 || describe(h->muni[s], sd->units, sd->long_name) ||
-                attach(h->muni[s], d_run, 0) || attach(h->muni[s], d_month, 1) ||
-                attach(h->muni[s], d_muni, 2)) {
+            if (h->muni[s] < 0 || rs_h5u_describe(h->muni[s], sd->units, sd->long_name) ||
+                rs_h5u_attach(h->muni[s], d_run, 0) || rs_h5u_attach(h->muni[s], d_month, 1) ||
+                rs_h5u_attach(h->muni[s], d_muni, 2)) {
                 H5FAIL(err, "cannot create municipality series %s", sd->name);
                 goto done;
             }
@@ -387,9 +258,9 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     }
 
     /* design */
-    gd = group_create(f, "design");
+    gd = rs_h5u_group_create(f, "design");
     if (gd < 0) goto fail_layout;
-    attr_str(gd, "description", "what each run was: join on run to the series");
+    rs_h5u_attr_str(gd, "description", "what each run was: join on run to the series");
     for (hsize_t i = 0; i < nruns; i++) ll[i] = (long long)i;
     hid_t g_run = make_dim(gd, "run", H5T_NATIVE_LLONG, nruns, ll, "1", "run index");
     if (g_run < 0) goto fail_layout;
@@ -410,34 +281,34 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         for (hsize_t i = 0; i < nruns; i++)
             iv[i] = c == 0 ? sc->sets[sets[i]].variant : c == 1 ? sc->sets[sets[i]].point : reps[i];
         d = write_1d(gd, cols[c].name, H5T_NATIVE_INT, nruns, iv);
-        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, cols[c].units, cols[c].ln);
+        okd = d >= 0 && !ATTACH1(d, g_run) && !rs_h5u_describe(d, cols[c].units, cols[c].ln);
         if (d >= 0) H5Dclose(d);
     }
     for (hsize_t i = 0; i < nruns && okd; i++) ll[i] = (long long)rs_scenario_run_seed(sc, (long)i);
     if (okd) {
         d = write_1d(gd, "seed", H5T_NATIVE_ULLONG, nruns, ll);
-        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, "1", "seed of the run's random streams");
+        okd = d >= 0 && !ATTACH1(d, g_run) && !rs_h5u_describe(d, "1", "seed of the run's random streams");
         if (d >= 0) H5Dclose(d);
     }
     for (hsize_t i = 0; i < nruns && okd; i++) sv[i] = sc->sets[sets[i]].label;
     if (okd) {
         d = write_strings(gd, "label", nruns, sv);
-        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, NULL, "variant (and design point) label");
+        okd = d >= 0 && !ATTACH1(d, g_run) && !rs_h5u_describe(d, NULL, "variant (and design point) label");
         if (d >= 0) H5Dclose(d);
     }
     for (size_t k = 0; k < np && okd; k++) {
         const rs_param_def *pd = rs_param_get(k);
         for (hsize_t i = 0; i < nruns; i++) dv[i] = sc->sets[sets[i]].values[k];
         d = write_1d(gd, pd->name, H5T_NATIVE_DOUBLE, nruns, dv);
-        okd = d >= 0 && !ATTACH1(d, g_run) && !describe(d, pd->unit, pd->desc) &&
-              !attr_f64(d, "default", pd->def);
+        okd = d >= 0 && !ATTACH1(d, g_run) && !rs_h5u_describe(d, pd->unit, pd->desc) &&
+              !rs_h5u_attr_f64(d, "default", pd->def);
         if (okd && pd->kind == RS_PARAM_ENUM) {
             char list[512] = "";
             for (int c = 0; pd->choices[c]; c++) {
                 strncat(list, c ? " " : "", sizeof list - strlen(list) - 1);
                 strncat(list, pd->choices[c], sizeof list - strlen(list) - 1);
             }
-            okd = !attr_str(d, "flag_meanings", list);
+            okd = !rs_h5u_attr_str(d, "flag_meanings", list);
         }
         if (d >= 0) H5Dclose(d);
     }
@@ -449,7 +320,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
 
     /* events */
     if (sc->outputs.events) {
-        g = group_create(f, "events");
+        g = rs_h5u_group_create(f, "events");
         if (g < 0) goto fail_layout;
         /* Event chunks fill up over several runs. Uncompressed, a chunk is
          * rewritten in place with its committed bytes unchanged. */
@@ -459,7 +330,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         /* the event scale must be extendable: recreate as chunked */
         H5Ldelete(g, "event", H5P_DEFAULT);
         e_ev = dset_create(g, "event", H5T_NATIVE_LLONG, 1, &zero, &unl, &ech, NULL, 0);
-        if (e_ev < 0 || H5DSset_scale(e_ev, "event") < 0 || describe(e_ev, "1", "event index")) goto fail_layout;
+        if (e_ev < 0 || H5DSset_scale(e_ev, "event") < 0 || rs_h5u_describe(e_ev, "1", "event index")) goto fail_layout;
         hid_t types[6] = {H5T_NATIVE_LLONG, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_DOUBLE};
         const char *units[6] = {"1", "month", "1", "1", "1", "EUR"};
         const char *lns[6] = {"run index", "month of the event", "kind of event (see flag_meanings)",
@@ -467,7 +338,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
                               "amount (meaning depends on kind), NaN if none"};
         for (int c = 0; c < 6; c++) {
             h->ev[c] = dset_create(g, ev_names[c], types[c], 1, &zero, &unl, &ech, NULL, 0);
-            if (h->ev[c] < 0 || describe(h->ev[c], units[c], lns[c]) || attach(h->ev[c], e_ev, 0)) {
+            if (h->ev[c] < 0 || rs_h5u_describe(h->ev[c], units[c], lns[c]) || rs_h5u_attach(h->ev[c], e_ev, 0)) {
                 H5Dclose(e_ev);
                 goto fail_layout;
             }
@@ -480,8 +351,8 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
             strncat(list, m->event_kinds[nk], sizeof list - strlen(list) - 1);
             nk++;
         }
-        if (attr_i32_array(h->ev[2], "flag_values", iv, (hsize_t)nk) || attr_str(h->ev[2], "flag_meanings", list) ||
-            attr_i64(g, "events_committed", 0) || attr_i64(g, "events_dropped", 0)) {
+        if (attr_i32_array(h->ev[2], "flag_values", iv, (hsize_t)nk) || rs_h5u_attr_str(h->ev[2], "flag_meanings", list) ||
+            rs_h5u_attr_i64(g, "events_committed", 0) || rs_h5u_attr_i64(g, "events_dropped", 0)) {
             H5Dclose(e_ev);
             goto fail_layout;
         }
@@ -491,23 +362,23 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     }
 
     /* provenance */
-    g = group_create(f, "provenance");
+    g = rs_h5u_group_create(f, "provenance");
     if (g < 0) goto fail_layout;
-    t = vlen_str_type();
+    t = rs_h5u_vlen_str();
     {
         hid_t sp = H5Screate(H5S_SCALAR);
         hid_t ds = H5Dcreate2(g, "scenario", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         const char *js = sc->resolved_json;
         int bad = ds < 0 || H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &js) < 0 ||
-                  describe(ds, NULL, "the scenario as resolved, with every default (JSON)");
+                  rs_h5u_describe(ds, NULL, "the scenario as resolved, with every default (JSON)");
         if (ds >= 0) H5Dclose(ds);
         H5Sclose(sp);
         H5Tclose(t);
         if (bad) goto fail_layout;
     }
-    if (attr_str(g, "regsim_version", rs_version()) || attr_str(g, "git_commit", rs_git_commit()) ||
-        attr_str(g, "command_line", cmdline ? cmdline : "") || attr_str(g, "start_time", now_iso(tbuf, sizeof tbuf)) ||
-        attr_str(g, "scenario_file", sc->path) || attr_str(g, "hdf5_version", H5_VERS_INFO)) goto fail_layout;
+    if (rs_h5u_attr_str(g, "regsim_version", rs_version()) || rs_h5u_attr_str(g, "git_commit", rs_git_commit()) ||
+        rs_h5u_attr_str(g, "command_line", cmdline ? cmdline : "") || rs_h5u_attr_str(g, "start_time", now_iso(tbuf, sizeof tbuf)) ||
+        rs_h5u_attr_str(g, "scenario_file", sc->path) || rs_h5u_attr_str(g, "hdf5_version", H5_VERS_INFO)) goto fail_layout;
     st = RS_OK;
     goto done;
 fail_layout:
@@ -667,12 +538,12 @@ static void h5_release(rs_h5 *h)
 
 int rs_h5_is_results(const char *path)
 {
-    quiet_hdf5();
+    rs_h5u_quiet();
     if (H5Fis_hdf5(path) <= 0) return -1;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return -1;
     char fmt[64];
-    int r = attr_read_str(f, "regsim_format", fmt, sizeof fmt) == 0 && strcmp(fmt, RS_H5_FORMAT) == 0;
+    int r = rs_h5u_attr_read_str(f, "regsim_format", fmt, sizeof fmt) == 0 && strcmp(fmt, RS_H5_FORMAT) == 0;
     H5Fclose(f);
     return r;
 }
@@ -699,7 +570,7 @@ rs_status rs_h5_create(const char *path, const rs_scenario *sc, const char *cmdl
                        rs_h5 **out, rs_error *err)
 {
     const char *path_for_err = path;
-    quiet_hdf5();
+    rs_h5u_quiet();
     *out = NULL;
     struct stat sb;
     if (stat(path, &sb) == 0) {
@@ -744,7 +615,6 @@ static hid_t open_dset(hid_t f, const char *name)
 {
     return H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Dopen2(f, name, H5P_DEFAULT) : -1;
 }
-
 
 /* ------------------------------------------------------ resume recovery */
 
@@ -927,7 +797,7 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
                        rs_h5 **out, long *done, rs_error *err)
 {
     const char *path_for_err = path;
-    quiet_hdf5();
+    rs_h5u_quiet();
     *out = NULL;
     struct stat sb;
     if (stat(path, &sb) != 0)
@@ -953,7 +823,7 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
                    ? H5Dopen2(h->file, "provenance/scenario", H5P_DEFAULT)
                    : -1;
     char *stored = NULL;
-    hid_t t = vlen_str_type();
+    hid_t t = rs_h5u_vlen_str();
     if (ds < 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &stored) < 0 || !stored) {
         st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: the file's provenance/scenario is missing or damaged");
     } else if (strcmp(stored, sc->resolved_json) != 0) {
@@ -965,7 +835,7 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
     H5Tclose(t);
     if (ds >= 0) H5Dclose(ds);
     long long total = -1, completed = -1;
-    if (!st && (attr_read_i64(h->file, "runs_total", &total) || attr_read_i64(h->file, "runs_completed", &completed) ||
+    if (!st && (rs_h5u_attr_read_i64(h->file, "runs_total", &total) || rs_h5u_attr_read_i64(h->file, "runs_completed", &completed) ||
                 total != h->nruns || completed < 0 || completed > total))
         st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: the file's run counters are missing or inconsistent");
     for (size_t s = 0; !st && s < h->m->nseries; s++)
@@ -977,7 +847,7 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
     if (!st && sc->outputs.events) {
         long long committed = -1;
         hid_t g = H5Lexists(h->file, "events", H5P_DEFAULT) > 0 ? H5Gopen2(h->file, "events", H5P_DEFAULT) : -1;
-        if (g < 0 || attr_read_i64(g, "events_committed", &committed) || committed < 0) {
+        if (g < 0 || rs_h5u_attr_read_i64(g, "events_committed", &committed) || committed < 0) {
             st = rs_error_set(err, RS_EINPUT, path, 0, NULL, "--resume: the event log is missing or damaged");
         } else {
             /* drop events of runs written after the last commit */
@@ -1036,11 +906,11 @@ rs_status rs_h5_resume(const char *path, const rs_scenario *sc, const char *cmdl
     if (!st) {
         hid_t g = H5Gopen2(h->file, "provenance", H5P_DEFAULT);
         char tbuf[64], prev[4096];
-        attr_read_str(g, "resumed", prev, sizeof prev);
+        rs_h5u_attr_read_str(g, "resumed", prev, sizeof prev);
         char line[4096 + 1100];
         snprintf(line, sizeof line, "%s%s%s at run %lld%s: %s", prev, prev[0] ? "\n" : "", now_iso(tbuf, sizeof tbuf),
                  completed, rebuilt, cmdline ? cmdline : "");
-        if (attr_str(g, "resumed", line) < 0) st = H5FAIL(err, "cannot write to the file");
+        if (rs_h5u_attr_str(g, "resumed", line) < 0) st = H5FAIL(err, "cannot write to the file");
         H5Gclose(g);
     }
     if (st) {
@@ -1084,7 +954,7 @@ static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *dat
 rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
 {
     const char *path_for_err = h->path;
-    quiet_hdf5(); /* the error stack is per thread */
+    rs_h5u_quiet(); /* the error stack is per thread */
     h->ev_before[ctx->run % (h->kmax + 1)] = h->nevents;
     char why[256];
     if (ctx->events && ctx->events->n) {
@@ -1141,7 +1011,7 @@ rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
 rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
 {
     const char *path_for_err = h->path;
-    quiet_hdf5();
+    rs_h5u_quiet();
     int bad = 0;
     char why[256];
     if (!room_for(h, 0, why, sizeof why))
@@ -1152,12 +1022,12 @@ rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
     if (h->ev[0] >= 0) {
         hid_t g = H5Gopen2(h->file, "events", H5P_DEFAULT);
         long long prev = 0;
-        attr_read_i64(g, "events_dropped", &prev);
-        bad |= g < 0 || attr_i64(g, "events_committed", (long long)h->ev_before[done % (h->kmax + 1)]) ||
-               attr_i64(g, "events_dropped", prev + (long long)dropped);
+        rs_h5u_attr_read_i64(g, "events_dropped", &prev);
+        bad |= g < 0 || rs_h5u_attr_i64(g, "events_committed", (long long)h->ev_before[done % (h->kmax + 1)]) ||
+               rs_h5u_attr_i64(g, "events_dropped", prev + (long long)dropped);
         if (g >= 0) H5Gclose(g);
     }
-    bad |= attr_i64(h->file, "runs_completed", done) || attr_i64(h->file, "complete", done == h->nruns);
+    bad |= rs_h5u_attr_i64(h->file, "runs_completed", done) || rs_h5u_attr_i64(h->file, "complete", done == h->nruns);
     if (bad || H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
         return H5FAIL(err, "cannot write to the results file (disk full?)");
     h->pending = 0;
@@ -1217,8 +1087,8 @@ static herr_t inspect_cb(hid_t loc, const char *name, const H5O_info_t *info, vo
         strncat(shape, buf, sizeof shape - strlen(shape) - 1);
     }
     if (rank == 0) snprintf(shape, sizeof shape, "scalar");
-    attr_read_str(d, "units", units, sizeof units);
-    attr_read_str(d, "long_name", ln, sizeof ln);
+    rs_h5u_attr_read_str(d, "units", units, sizeof units);
+    rs_h5u_attr_read_str(d, "long_name", ln, sizeof ln);
     fprintf(ic->out, "  /%-40s %-22s %-10s %s\n", name, shape, units, ln);
     H5Sclose(sp);
     H5Dclose(d);
@@ -1227,7 +1097,7 @@ static herr_t inspect_cb(hid_t loc, const char *name, const H5O_info_t *info, vo
 
 rs_status rs_h5_inspect(const char *path, FILE *out, rs_error *err)
 {
-    quiet_hdf5();
+    rs_h5u_quiet();
     int kind = rs_h5_is_results(path);
     if (kind < 0) return rs_error_set(err, RS_EINPUT, path, 0, NULL, "not a readable HDF5 file");
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -1235,33 +1105,33 @@ rs_status rs_h5_inspect(const char *path, FILE *out, rs_error *err)
     char buf[512];
     long long total = 0, done = 0, h = 0, rep = 0;
     if (kind == 1) {
-        attr_read_i64(f, "runs_total", &total);
-        attr_read_i64(f, "runs_completed", &done);
-        attr_read_i64(f, "horizon_months", &h);
-        attr_read_i64(f, "replications", &rep);
-        attr_read_str(f, "scenario", buf, sizeof buf);
+        rs_h5u_attr_read_i64(f, "runs_total", &total);
+        rs_h5u_attr_read_i64(f, "runs_completed", &done);
+        rs_h5u_attr_read_i64(f, "horizon_months", &h);
+        rs_h5u_attr_read_i64(f, "replications", &rep);
+        rs_h5u_attr_read_str(f, "scenario", buf, sizeof buf);
         fprintf(out, "%s: regsim results of scenario \"%s\"\n", path, buf);
-        attr_read_str(f, "regsim_version", buf, sizeof buf);
+        rs_h5u_attr_read_str(f, "regsim_version", buf, sizeof buf);
         fprintf(out, "  regsim %s, ", buf);
-        attr_read_str(f, "model", buf, sizeof buf);
+        rs_h5u_attr_read_str(f, "model", buf, sizeof buf);
         fprintf(out, "model %s\n", buf);
         fprintf(out, "  runs: %lld of %lld written%s; horizon %lld months; %lld replications\n", done, total,
                 done == total ? " (complete)" : " (incomplete: finish with `regsim run --resume`)", h, rep);
         hid_t g = H5Gopen2(f, "provenance", H5P_DEFAULT);
         if (g >= 0) {
-            attr_read_str(g, "start_time", buf, sizeof buf);
+            rs_h5u_attr_read_str(g, "start_time", buf, sizeof buf);
             fprintf(out, "  started %s", buf);
-            attr_read_str(g, "git_commit", buf, sizeof buf);
+            rs_h5u_attr_read_str(g, "git_commit", buf, sizeof buf);
             fprintf(out, ", commit %s\n", buf);
-            attr_read_str(g, "command_line", buf, sizeof buf);
+            rs_h5u_attr_read_str(g, "command_line", buf, sizeof buf);
             fprintf(out, "  command: %s\n", buf);
             H5Gclose(g);
         }
         if (H5Lexists(f, "events", H5P_DEFAULT) > 0) {
             hid_t ge = H5Gopen2(f, "events", H5P_DEFAULT);
             long long ec = 0, ed = 0;
-            attr_read_i64(ge, "events_committed", &ec);
-            attr_read_i64(ge, "events_dropped", &ed);
+            rs_h5u_attr_read_i64(ge, "events_committed", &ec);
+            rs_h5u_attr_read_i64(ge, "events_dropped", &ed);
             fprintf(out, "  events: %lld%s\n", ec, ed ? " (some dropped: raise outputs.max_events_per_run)" : "");
             H5Gclose(ge);
         }
@@ -1278,7 +1148,7 @@ rs_status rs_h5_inspect(const char *path, FILE *out, rs_error *err)
 rs_status rs_h5_read_series(const char *path, const char *name, double *buf, size_t len,
                             rs_error *err)
 {
-    quiet_hdf5();
+    rs_h5u_quiet();
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return rs_error_set(err, RS_EIO, path, 0, NULL, "cannot open");
     hid_t d = open_dset(f, name);

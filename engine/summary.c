@@ -24,6 +24,7 @@
 #include "experiment.h"
 #include "internal.h"
 #include "summary.h"
+#include "h5util.h"
 
 size_t rs_summary_block_doubles = (size_t)4 << 20; /* 32 MiB of series values */
 
@@ -56,47 +57,9 @@ void rs_stats_compute(double *x, size_t n, rs_stats *s)
 
 /* ---------------------------------------------------------- HDF5 helpers */
 
-static int attr_str(hid_t obj, const char *name, const char *value)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    size_t len = strlen(value);
-    H5Tset_size(t, len ? len : 1);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t sp = H5Screate(H5S_SCALAR);
-    if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
-    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a < 0 ? -1 : (H5Awrite(a, t, len ? value : "") < 0 ? -1 : 0);
-    if (a >= 0) H5Aclose(a);
-    H5Sclose(sp);
-    H5Tclose(t);
-    return rc;
-}
 
-static int attr_num(hid_t obj, const char *name, hid_t type, const void *v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR);
-    if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
-    hid_t a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a < 0 ? -1 : (H5Awrite(a, type, v) < 0 ? -1 : 0);
-    if (a >= 0) H5Aclose(a);
-    H5Sclose(sp);
-    return rc;
-}
 
-static int attr_i64(hid_t o, const char *n, long long v) { return attr_num(o, n, H5T_NATIVE_LLONG, &v); }
-static int attr_f64(hid_t o, const char *n, double v) { return attr_num(o, n, H5T_NATIVE_DOUBLE, &v); }
 
-static hid_t group_create(hid_t parent, const char *name)
-{
-    if (H5Lexists(parent, name, H5P_DEFAULT) > 0) H5Ldelete(parent, name, H5P_DEFAULT);
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
-    return g;
-}
 
 static hsize_t clampc(hsize_t want, hsize_t dim)
 {
@@ -134,29 +97,8 @@ static hid_t dset(hid_t loc, const char *name, hid_t type, int rank, const hsize
     return d;
 }
 
-static int describe(hid_t d, const char *units, const char *long_name)
-{
-    int rc = 0;
-    if (units) rc |= attr_str(d, "units", units);
-    if (long_name) rc |= attr_str(d, "long_name", long_name);
-    return rc;
-}
 
-static int attach(hid_t d, hid_t sc, unsigned idx)
-{
-    char name[64] = "";
-    if (H5DSattach_scale(d, sc, idx) < 0) return -1;
-    if (H5DSget_scale_name(sc, name, sizeof name) < 0) return -1;
-    return H5DSset_label(d, idx, name) < 0 ? -1 : 0;
-}
 
-static hid_t vlen_str(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    return t;
-}
 
 /* Whole 1-d dataset over dimension scale dim (dim < 0: make it a scale). */
 static int put_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data, hid_t dim,
@@ -166,8 +108,8 @@ static int put_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void
     if (d < 0) return -1;
     int rc = n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0;
     if (!rc && dim < 0) rc = H5DSset_scale(d, name) < 0;
-    if (!rc && dim >= 0) rc = attach(d, dim, 0);
-    if (!rc) rc = describe(d, units, ln);
+    if (!rc && dim >= 0) rc = rs_h5u_attach(d, dim, 0);
+    if (!rc) rc = rs_h5u_describe(d, units, ln);
     if (keep && !rc) *keep = d;
     else H5Dclose(d);
     return rc ? -1 : 0;
@@ -175,7 +117,7 @@ static int put_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void
 
 static int put_strings(hid_t loc, const char *name, hsize_t n, const char *const *s, hid_t dim, const char *ln)
 {
-    hid_t t = vlen_str();
+    hid_t t = rs_h5u_vlen_str();
     int rc = put_1d(loc, name, t, n, s, dim, NULL, ln, NULL);
     H5Tclose(t);
     return rc;
@@ -186,30 +128,30 @@ static int put_strings(hid_t loc, const char *name, hsize_t n, const char *const
 static int write_experiment(hid_t f, const rs_scenario *sc)
 {
     const rs_experiment *e = sc->experiment;
-    hid_t g = group_create(f, "experiment");
+    hid_t g = rs_h5u_group_create(f, "experiment");
     if (g < 0) return -1;
     int rc = 0;
     hsize_t n = (hsize_t)e->npoints, k = (hsize_t)e->nfactors;
-    rc |= attr_str(g, "description", "the design matrix: one row per design point; parameter set = variant * "
+    rc |= rs_h5u_attr_str(g, "description", "the design matrix: one row per design point; parameter set = variant * "
                                      "design_points + point (see /design)");
-    rc |= attr_str(g, "design", rs_design_names[e->kind]);
-    rc |= attr_i64(g, "design_points", e->npoints);
-    rc |= attr_i64(g, "factors", e->nfactors);
-    rc |= attr_i64(g, "variants", sc->nvariants);
-    rc |= attr_i64(g, "replications", sc->replications);
+    rc |= rs_h5u_attr_str(g, "design", rs_design_names[e->kind]);
+    rc |= rs_h5u_attr_i64(g, "design_points", e->npoints);
+    rc |= rs_h5u_attr_i64(g, "factors", e->nfactors);
+    rc |= rs_h5u_attr_i64(g, "variants", sc->nvariants);
+    rc |= rs_h5u_attr_i64(g, "replications", sc->replications);
     if (e->kind == RS_DESIGN_SALTELLI || e->kind == RS_DESIGN_SOBOL || e->kind == RS_DESIGN_LATIN_HYPERCUBE)
-        rc |= attr_i64(g, "points", e->base_points);
+        rc |= rs_h5u_attr_i64(g, "points", e->base_points);
     if (e->kind == RS_DESIGN_SALTELLI)
-        rc |= attr_str(g, "layout", "rows [0,N) = A, [N,2N) = B, [(2+i)N,(3+i)N) = AB_i (A with column i from B)");
+        rc |= rs_h5u_attr_str(g, "layout", "rows [0,N) = A, [N,2N) = B, [(2+i)N,(3+i)N) = AB_i (A with column i from B)");
     if (e->kind == RS_DESIGN_MORRIS) {
-        rc |= attr_i64(g, "trajectories", e->base_points);
-        rc |= attr_i64(g, "grid_levels", e->grid_levels);
-        rc |= attr_f64(g, "delta", e->grid_levels / (2.0 * (e->grid_levels - 1)));
-        rc |= attr_str(g, "layout", "trajectory t is rows [t(k+1), (t+1)(k+1)); consecutive rows differ in one factor");
+        rc |= rs_h5u_attr_i64(g, "trajectories", e->base_points);
+        rc |= rs_h5u_attr_i64(g, "grid_levels", e->grid_levels);
+        rc |= rs_h5u_attr_f64(g, "delta", e->grid_levels / (2.0 * (e->grid_levels - 1)));
+        rc |= rs_h5u_attr_str(g, "layout", "trajectory t is rows [t(k+1), (t+1)(k+1)); consecutive rows differ in one factor");
     }
     if (e->kind == RS_DESIGN_LATIN_HYPERCUBE || e->kind == RS_DESIGN_MORRIS)
-        rc |= attr_i64(g, "seed", (long long)e->seed);
-    if (e->kind == RS_DESIGN_CSV) rc |= attr_str(g, "csv", e->csv);
+        rc |= rs_h5u_attr_i64(g, "seed", (long long)e->seed);
+    if (e->kind == RS_DESIGN_CSV) rc |= rs_h5u_attr_str(g, "csv", e->csv);
     if (rc) { H5Gclose(g); return -1; }
 
     int *iv = malloc((n > k ? n : k) * sizeof *iv + 1);
@@ -251,7 +193,7 @@ static int write_experiment(hid_t f, const rs_scenario *sc)
         rc |= d < 0;
         if (d >= 0) {
             rc |= n && k && H5Dwrite(d, mats[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, mats[i].data) < 0;
-            rc |= attach(d, d_point, 0) || attach(d, d_factor, 1) || describe(d, "1", mats[i].ln);
+            rc |= rs_h5u_attach(d, d_point, 0) || rs_h5u_attach(d, d_factor, 1) || rs_h5u_describe(d, "1", mats[i].ln);
             H5Dclose(d);
         }
     }
@@ -321,15 +263,15 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
         snprintf(name, sizeof name, "%s_%s", sd->name, stat_names[s]);
         snprintf(ln, sizeof ln, "%s of %s", stat_text[s], sd->long_name);
         out[s] = dset(c->g, name, H5T_NATIVE_DOUBLE, 2, d2);
-        rc |= out[s] < 0 || attach(out[s], c->d_set, 0) || attach(out[s], c->d_month, 1) ||
-              describe(out[s], sd->units, ln);
+        rc |= out[s] < 0 || rs_h5u_attach(out[s], c->d_set, 0) || rs_h5u_attach(out[s], c->d_month, 1) ||
+              rs_h5u_describe(out[s], sd->units, ln);
     }
     total_units(sd->units, tu, sizeof tu);
     for (int s = 7; s < 9 && !rc; s++) {
         snprintf(name, sizeof name, "%s_%s", sd->name, s == 7 ? "end" : "total");
         snprintf(ln, sizeof ln, "%s: %s", s == 7 ? "value at the last month" : "total over the horizon", sd->long_name);
         out[s] = dset(c->g, name, H5T_NATIVE_DOUBLE, 1, &d1);
-        rc |= out[s] < 0 || attach(out[s], c->d_run, 0) || describe(out[s], s == 7 ? sd->units : tu, ln);
+        rc |= out[s] < 0 || rs_h5u_attach(out[s], c->d_run, 0) || rs_h5u_describe(out[s], s == 7 ? sd->units : tu, ln);
     }
     /* blocks of sets; a set too big for the budget is done in month strips */
     size_t budget = rs_summary_block_doubles < 16 ? 16 : rs_summary_block_doubles;
@@ -378,14 +320,14 @@ static int write_summary(hid_t f, const rs_scenario *sc)
     const rs_model *m = rs_model_get();
     sum_ctx c = {.nsets = (hsize_t)sc->nsets, .H = (hsize_t)sc->horizon, .R = (hsize_t)sc->replications,
                  .nruns = (hsize_t)rs_scenario_nruns(sc), .d_set = -1, .d_month = -1, .d_run = -1};
-    c.g = group_create(f, "summary");
+    c.g = rs_h5u_group_create(f, "summary");
     if (c.g < 0) return -1;
-    int rc = attr_str(c.g, "description",
+    int rc = rs_h5u_attr_str(c.g, "description",
                       "per parameter set (variant x design point) and month, statistics across replications; "
                       "per run, the value at the last month and the total over the horizon");
-    rc |= attr_i64(c.g, "replications", sc->replications);
-    rc |= attr_f64(c.g, "confidence_level", 0.95);
-    rc |= attr_str(c.g, "quantile_method", "linear interpolation between order statistics (numpy default)");
+    rc |= rs_h5u_attr_i64(c.g, "replications", sc->replications);
+    rc |= rs_h5u_attr_f64(c.g, "confidence_level", 0.95);
+    rc |= rs_h5u_attr_str(c.g, "quantile_method", "linear interpolation between order statistics (numpy default)");
     size_t big = c.nsets > c.nruns ? c.nsets : c.nruns;
     if (big < c.H) big = c.H;
     long long *ll = malloc(big * sizeof *ll + 8);
