@@ -342,37 +342,6 @@ void rs_experiment_free(rs_experiment *e)
 
 /* ------------------------------------------------------------------ CSV */
 
-static int split_csv(char *line, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        if (*p == '"') {
-            char *w = ++p;
-            fields[n++] = w;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"') p++;
-                *w++ = *p++;
-            }
-            if (*p == '"') p++;
-            *w = '\0';
-            while (*p && *p != ',') p++;
-        } else {
-            fields[n++] = p;
-            while (*p && *p != ',') p++;
-        }
-        if (*p != ',') break;
-        *p++ = '\0';
-    }
-    for (int i = 0; i < n; i++) {
-        char *f = fields[i];
-        size_t l = strlen(f);
-        while (l && (f[l - 1] == '\r' || f[l - 1] == '\n' || f[l - 1] == ' ')) f[--l] = '\0';
-        while (*f == ' ') f++;
-        fields[i] = f;
-    }
-    return n;
-}
 
 #define CSV_MAXCOL 256
 
@@ -452,7 +421,7 @@ rs_status rs_experiment_read_csv(rs_experiment *e, const rs_scenario *sc, const 
         char *q = ln;
         while (*q == ' ' || *q == '\t' || *q == '\r') q++;
         if (!*q || *q == '#') continue;
-        int n = split_csv(ln, fields, CSV_MAXCOL);
+        int n = rs_csv_split(ln, fields, CSV_MAXCOL);
         if (!ncol) { /* header */
             ncol = n;
             e->factors = rs_calloc((size_t)n, sizeof *e->factors);

@@ -20,6 +20,9 @@ static inline uint64_t rs_mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Split one CSV line in place (engine/scenario.c). */
+int rs_csv_split(char *line, char **fields, int max);
+
 /* Duplicate a string; NULL on allocation failure. */
 char *rs_strdup(const char *s);
 

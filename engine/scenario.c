@@ -159,9 +159,10 @@ static const char *near_muni(const rs_region *rg, const char *s)
     return rs_nearest_name(s, (const char *const *)rg->name, (size_t)rg->n);
 }
 
-/* Minimal CSV: comma separated, optional double quotes, header line. Splits
- * line in place; returns the number of fields. */
-static int csv_split(char *line, char **fields, int max)
+/* Minimal CSV (RFC 4180 quoting, no line breaks inside fields): splits
+ * line in place into at most max fields, trimmed; returns how many.
+ * Shared with the experiment loader (experiment.c). */
+int rs_csv_split(char *line, char **fields, int max)
 {
     int n = 0;
     char *p = line;
@@ -188,7 +189,7 @@ static int csv_split(char *line, char **fields, int max)
     for (int i = 0; i < n; i++) {
         char *f = fields[i];
         size_t l = strlen(f);
-        while (l && (f[l - 1] == '\r' || f[l - 1] == ' ')) f[--l] = '\0';
+        while (l && (f[l - 1] == '\r' || f[l - 1] == '\n' || f[l - 1] == ' ')) f[--l] = '\0';
         while (*f == ' ') f++;
         fields[i] = f;
     }
@@ -277,7 +278,7 @@ static rs_status load_region_csv(loader *L, rs_region *rg, const cJSON *jr, cons
     char *hdr[16];
     int lineno = 1;
     if (!line) { free(text); return rs_error_set(L->err, RS_EINPUT, csvpath, 1, NULL, "empty CSV file"); }
-    int nh = csv_split(line, hdr, 16);
+    int nh = rs_csv_split(line, hdr, 16);
     int ci = col_index(hdr, nh, "code"), ni = col_index(hdr, nh, "name");
     int pi = col_index(hdr, nh, "province"), popi = col_index(hdr, nh, "population");
     int bi = col_index(hdr, nh, "budget_per_capita");
@@ -291,7 +292,7 @@ static rs_status load_region_csv(loader *L, rs_region *rg, const cJSON *jr, cons
         lineno++;
         char *f[16];
         if (line[0] == '\r' || line[0] == '\0') continue;
-        int nf = csv_split(line, f, 16);
+        int nf = rs_csv_split(line, f, 16);
         if (nf != nh) {
             free(text);
             return rs_error_set(L->err, RS_EINPUT, csvpath, lineno, NULL,
@@ -430,7 +431,7 @@ static rs_status load_neighbours(loader *L, rs_region *rg, const cJSON *jr, cons
         char *save = NULL, *line = strtok_r(text, "\n", &save);
         int lineno = 1;
         char *f[4];
-        int nh = line ? csv_split(line, f, 4) : 0;
+        int nh = line ? rs_csv_split(line, f, 4) : 0;
         if (nh != 2) {
             free(text);
             return rs_error_set(L->err, RS_EINPUT, file, 1, NULL,
@@ -439,7 +440,7 @@ static rs_status load_neighbours(loader *L, rs_region *rg, const cJSON *jr, cons
         while ((line = strtok_r(NULL, "\n", &save))) {
             lineno++;
             if (line[0] == '\r' || line[0] == '\0') continue;
-            if (csv_split(line, f, 4) != 2) {
+            if (rs_csv_split(line, f, 4) != 2) {
                 free(text);
                 return rs_error_set(L->err, RS_EINPUT, file, lineno, NULL,
                                     "expected two fields: two municipality codes or names");
