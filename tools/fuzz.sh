@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/,
 # replays the seed corpora in tests/fuzz/corpus/ as regression tests, then
-# fuzzs each target for FUZZ_SECONDS (default 30). Findings are written to
-# build-fuzz/findings/ and make the script fail.
+# fuzzes each target with a fixed seed and a fixed number of inputs
+# (FUZZ_RUNS scales them; default 1), so CI is repeatable: a finding on one
+# run is a finding on every run of the same code. FUZZ_SECONDS=N fuzzes for
+# N seconds with a random seed instead (for longer local sessions).
+# Findings are written to build-fuzz/findings/ and make the script fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${FUZZ_SECONDS:-30}
+scale=${FUZZ_RUNS:-1}
+declare -A runs=([scenario]=$((150000 * scale)) [region_csv]=$((150000 * scale)) [resume]=$((3000 * scale)))
 CC=clang cmake -S . -B build-fuzz -DREGSIM_FUZZ=ON -DREGSIM_MPI=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-fuzz -j "$(nproc)" 2>&1 | grep -E "warning:|error:" || true
 mkdir -p build-fuzz/findings
@@ -22,7 +26,8 @@ for t in scenario region_csv resume; do
   fi
   work=$(mktemp -d)
   cp tests/fuzz/corpus/$t/* "$work/"
-  if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 \
+  if [ -n "${FUZZ_SECONDS:-}" ]; then budget=(-max_total_time="$FUZZ_SECONDS"); else budget=(-seed=1 -runs="${runs[$t]}"); fi
+  if "$bin" "${budget[@]}" -rss_limit_mb=2048 -timeout=20 \
        -artifact_prefix=build-fuzz/findings/$t- "$work" >build-fuzz/findings/$t.log 2>&1; then
     echo "fuzz $t: $(grep -o 'Done [0-9]* runs in [0-9]* second' build-fuzz/findings/$t.log | tail -1)s, no findings"
   else

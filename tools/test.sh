@@ -4,7 +4,7 @@
 # fuzzers (tools/fuzz.sh).
 #   tools/test.sh              everything
 #   REGSIM_TEST_NOSAN=1        skip the sanitizer build (quicker, for local work)
-#   REGSIM_TEST_NOFUZZ=1       skip the fuzzers (FUZZ_SECONDS sets their time)
+#   REGSIM_TEST_NOFUZZ=1       skip the fuzzers (FUZZ_RUNS / FUZZ_SECONDS: tools/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -25,6 +25,6 @@ if [ "${REGSIM_TEST_NOSAN:-0}" != 1 ]; then
 fi
 
 if [ "${REGSIM_TEST_NOFUZZ:-0}" != 1 ]; then
-  echo "== fuzzing: corpus replay and ${FUZZ_SECONDS:-30} s per target (build-fuzz/)"
+  echo "== fuzzing: corpus replay, then a fixed budget per target (build-fuzz/)"
   tools/fuzz.sh
 fi
