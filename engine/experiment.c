@@ -150,22 +150,7 @@ typedef struct eload {
 #define EFAIL(L, PATH, ...) rs_error_set((L)->err, RS_EINPUT, (L)->file, 0, (PATH), __VA_ARGS__)
 #define ENOMEM_(L) rs_error_set((L)->err, RS_ENOMEM, (L)->file, 0, NULL, "out of memory")
 
-static const char *jtype(const cJSON *j)
-{
-    if (!j) return "nothing";
-    if (cJSON_IsString(j)) return "a string";
-    if (cJSON_IsNumber(j)) return "a number";
-    if (cJSON_IsBool(j)) return "a boolean";
-    if (cJSON_IsNull(j)) return "null";
-    if (cJSON_IsArray(j)) return "an array";
-    if (cJSON_IsObject(j)) return "an object";
-    return "an unknown value";
-}
 
-static void pjoin(char *out, size_t n, const char *path, const char *key)
-{
-    if (snprintf(out, n, "%s.%s", path, key) >= (int)n) out[n - 1] = '\0';
-}
 
 static rs_status keys_ok(eload *L, const cJSON *obj, const char *const *allowed, const char *path)
 {
@@ -181,7 +166,7 @@ static rs_status keys_ok(eload *L, const cJSON *obj, const char *const *allowed,
             n++;
         }
         char p[256];
-        pjoin(p, sizeof p, path, it->string);
+        rs_json_join(p, sizeof p, path, it->string);
         return EFAIL(L, p, "unknown key \"%s\"; did you mean \"%s\"? (allowed: %s)", it->string,
                      rs_nearest_name(it->string, allowed, n), list);
     }
@@ -208,16 +193,16 @@ static rs_status level_value(eload *L, const rs_param_def *d, size_t idx, const 
         if (!cJSON_IsNumber(j))
             return EFAIL(L, path, "expected %s from %g to %g %s, found %s",
                          d->kind == RS_PARAM_INT ? "a whole number" : "a number", d->min, d->max, d->unit,
-                         jtype(j));
+                         rs_json_type(j));
         *out = j->valuedouble;
         break;
     case RS_PARAM_BOOL:
-        if (!cJSON_IsBool(j)) return EFAIL(L, path, "expected true or false, found %s", jtype(j));
+        if (!cJSON_IsBool(j)) return EFAIL(L, path, "expected true or false, found %s", rs_json_type(j));
         *out = cJSON_IsTrue(j);
         break;
     case RS_PARAM_ENUM: {
         choices_text(d, list, sizeof list);
-        if (!cJSON_IsString(j)) return EFAIL(L, path, "expected one of: %s; found %s", list, jtype(j));
+        if (!cJSON_IsString(j)) return EFAIL(L, path, "expected one of: %s; found %s", list, rs_json_type(j));
         int k = rs_name_index(d->choices, j->valuestring);
         if (k < 0) return EFAIL(L, path, "\"%s\" is not allowed; expected one of: %s", j->valuestring, list);
         *out = k;
@@ -226,7 +211,7 @@ static rs_status level_value(eload *L, const rs_param_def *d, size_t idx, const 
     case RS_PARAM_MUNI:
         if (cJSON_IsNull(j)) { *out = -1; break; }
         if (!cJSON_IsString(j))
-            return EFAIL(L, path, "expected a municipality name or code, or null; found %s", jtype(j));
+            return EFAIL(L, path, "expected a municipality name or code, or null; found %s", rs_json_type(j));
         *out = rs_region_find(&L->sc->region, j->valuestring);
         if (*out < 0)
             return EFAIL(L, path, "\"%s\" is not a municipality of the region; nearest is \"%s\"",
@@ -247,7 +232,7 @@ static rs_status parse_factor(eload *L, rs_factor *f, const cJSON *j, const char
     rs_status st;
     if (!cJSON_IsObject(j))
         return EFAIL(L, path, "expected an object with \"levels\": [...] or \"range\": [lo, hi], found %s",
-                     jtype(j));
+                     rs_json_type(j));
     if ((st = keys_ok(L, j, keys, path))) return st;
     const rs_param_def *d = rs_param_get((size_t)f->param);
     const cJSON *lv = cJSON_GetObjectItemCaseSensitive(j, "levels");
@@ -258,11 +243,11 @@ static rs_status parse_factor(eload *L, rs_factor *f, const cJSON *j, const char
         return EFAIL(L, path, "expected exactly one of \"levels\" and \"range\", found %s",
                      lv ? "both" : "neither");
     if (lv) {
-        pjoin(p, sizeof p, path, "levels");
+        rs_json_join(p, sizeof p, path, "levels");
         if (!cJSON_IsArray(lv) || cJSON_GetArraySize(lv) < 1)
-            return EFAIL(L, p, "expected a non-empty array of values of %s, found %s", f->name, jtype(lv));
+            return EFAIL(L, p, "expected a non-empty array of values of %s, found %s", f->name, rs_json_type(lv));
         if (ds) {
-            pjoin(p, sizeof p, path, "distribution");
+            rs_json_join(p, sizeof p, path, "distribution");
             return EFAIL(L, p, "a distribution applies to a \"range\" only, found it with \"levels\"");
         }
         f->nlevels = cJSON_GetArraySize(lv);
@@ -275,14 +260,14 @@ static rs_status parse_factor(eload *L, rs_factor *f, const cJSON *j, const char
         }
         return RS_OK;
     }
-    pjoin(p, sizeof p, path, "range");
+    rs_json_join(p, sizeof p, path, "range");
     if (d->kind != RS_PARAM_REAL && d->kind != RS_PARAM_INT)
         return EFAIL(L, p, "%s is %s: give \"levels\" (a range is for real and whole-number parameters)",
                      f->name, d->kind == RS_PARAM_ENUM ? "a choice" : d->kind == RS_PARAM_BOOL ? "true/false" : "a municipality");
     if (!cJSON_IsArray(rg) || cJSON_GetArraySize(rg) != 2 || !cJSON_IsNumber(cJSON_GetArrayItem(rg, 0)) ||
         !cJSON_IsNumber(cJSON_GetArrayItem(rg, 1)))
         return EFAIL(L, p, "expected [lo, hi] (two numbers within %g to %g %s), found %s", d->min, d->max,
-                     d->unit, cJSON_IsArray(rg) ? "an array of other length or type" : jtype(rg));
+                     d->unit, cJSON_IsArray(rg) ? "an array of other length or type" : rs_json_type(rg));
     f->lo = cJSON_GetArrayItem(rg, 0)->valuedouble;
     f->hi = cJSON_GetArrayItem(rg, 1)->valuedouble;
     if (!(f->lo < f->hi))
@@ -291,12 +276,12 @@ static rs_status parse_factor(eload *L, rs_factor *f, const cJSON *j, const char
     if (rs_param_check((size_t)f->param, f->lo, &e) || rs_param_check((size_t)f->param, f->hi, &e))
         return EFAIL(L, p, "%s", e.msg);
     if (ds) {
-        pjoin(p, sizeof p, path, "distribution");
+        rs_json_join(p, sizeof p, path, "distribution");
         if (!cJSON_IsString(ds) || rs_name_index(dists, ds->valuestring) < 0)
             return cJSON_IsString(ds)
                        ? EFAIL(L, p, "expected \"uniform\" or \"loguniform\", found \"%s\"; did you mean \"%s\"?",
                                ds->valuestring, rs_nearest_name(ds->valuestring, dists, 2))
-                       : EFAIL(L, p, "expected \"uniform\" or \"loguniform\", found %s", jtype(ds));
+                       : EFAIL(L, p, "expected \"uniform\" or \"loguniform\", found %s", rs_json_type(ds));
         f->loguniform = rs_name_index(dists, ds->valuestring) == 1;
         if (f->loguniform && f->lo <= 0)
             return EFAIL(L, p, "loguniform needs a range above 0, found [%g, %g]", f->lo, f->hi);
@@ -528,7 +513,7 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
     eload L0 = {file, err, sc}, *L = &L0;
     rs_status st;
     if (!j) return RS_OK;
-    if (!cJSON_IsObject(j)) return EFAIL(L, path, "expected an object {\"design\": ..., \"factors\": {...}}, found %s", jtype(j));
+    if (!cJSON_IsObject(j)) return EFAIL(L, path, "expected an object {\"design\": ..., \"factors\": {...}}, found %s", rs_json_type(j));
     if ((st = keys_ok(L, j, keys, path))) return st;
     rs_experiment *e = rs_calloc(1, sizeof *e);
     if (!e) return ENOMEM_(L);
@@ -536,10 +521,10 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
     char p[256];
 
     const cJSON *jd = cJSON_GetObjectItemCaseSensitive(j, "design");
-    pjoin(p, sizeof p, path, "design");
+    rs_json_join(p, sizeof p, path, "design");
     if (!cJSON_IsString(jd))
         return EFAIL(L, p, "%s: expected one of full_factorial, latin_hypercube, sobol, saltelli, morris, csv; found %s",
-                     jd ? "wrong type" : "missing", jtype(jd));
+                     jd ? "wrong type" : "missing", rs_json_type(jd));
     int kind = rs_name_index(rs_design_names, jd->valuestring);
     if (kind < 0)
         return EFAIL(L, p, "unknown design \"%s\"; did you mean \"%s\"? (allowed: full_factorial, latin_hypercube, "
@@ -564,17 +549,17 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
                     strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
                     strncat(list, rs_design_names[k], sizeof list - strlen(list) - 1);
                 }
-            pjoin(p, sizeof p, path, uses[u].key);
+            rs_json_join(p, sizeof p, path, uses[u].key);
             return EFAIL(L, p, "\"%s\" does not apply to design \"%s\" (it is for: %s)", uses[u].key,
                          rs_design_names[kind], list);
         }
 
     if (kind == RS_DESIGN_CSV) {
         const cJSON *jc = cJSON_GetObjectItemCaseSensitive(j, "csv");
-        pjoin(p, sizeof p, path, "csv");
+        rs_json_join(p, sizeof p, path, "csv");
         if (!cJSON_IsString(jc))
             return EFAIL(L, p, "%s: expected the name of a CSV file (relative to the scenario file), found %s",
-                         jc ? "wrong type" : "missing", jtype(jc));
+                         jc ? "wrong type" : "missing", rs_json_type(jc));
         e->csv = rs_strdup(jc->valuestring);
         if (!e->csv) return ENOMEM_(L);
         char full[2048];
@@ -591,10 +576,10 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
 
     /* factors */
     const cJSON *jf = cJSON_GetObjectItemCaseSensitive(j, "factors");
-    pjoin(p, sizeof p, path, "factors");
+    rs_json_join(p, sizeof p, path, "factors");
     if (!cJSON_IsObject(jf) || cJSON_GetArraySize(jf) < 1)
         return EFAIL(L, p, "expected an object of factors {\"group.name\": {\"levels\": [...]} or {\"range\": [lo, hi]}}, "
-                           "found %s", jf ? (cJSON_IsObject(jf) ? "an empty object" : jtype(jf)) : "nothing");
+                           "found %s", jf ? (cJSON_IsObject(jf) ? "an empty object" : rs_json_type(jf)) : "nothing");
     e->nfactors = cJSON_GetArraySize(jf);
     e->factors = rs_calloc((size_t)e->nfactors, sizeof *e->factors);
     if (!e->factors) { e->nfactors = 0; return ENOMEM_(L); }
@@ -604,7 +589,7 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
     {
         rs_factor *f = &e->factors[fi++];
         char q[256];
-        pjoin(q, sizeof q, p, it->string);
+        rs_json_join(q, sizeof q, p, it->string);
         f->name = rs_strdup(it->string);
         if (!f->name) return ENOMEM_(L);
         f->param = rs_param_find(it->string);
@@ -621,27 +606,27 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
     if (kind == RS_DESIGN_MORRIS) {
         const cJSON *jt = cJSON_GetObjectItemCaseSensitive(j, "trajectories");
         const cJSON *jg = cJSON_GetObjectItemCaseSensitive(j, "grid_levels");
-        pjoin(p, sizeof p, path, "trajectories");
+        rs_json_join(p, sizeof p, path, "trajectories");
         v = jt ? (cJSON_IsNumber(jt) ? jt->valuedouble : -1) : 10;
         if (v != floor(v) || v < 2 || v > 1e6)
             return EFAIL(L, p, "expected a whole number of trajectories from 2 to 1000000, found %s",
-                         cJSON_IsNumber(jt) ? "a number out of range" : jtype(jt));
+                         cJSON_IsNumber(jt) ? "a number out of range" : rs_json_type(jt));
         e->base_points = (int)v;
-        pjoin(p, sizeof p, path, "grid_levels");
+        rs_json_join(p, sizeof p, path, "grid_levels");
         v = jg ? (cJSON_IsNumber(jg) ? jg->valuedouble : -1) : 4;
         if (v != floor(v) || v < 2 || v > 1000 || (int)v % 2)
             return EFAIL(L, p, "expected an even whole number of grid levels from 2 to 1000, found %s",
-                         cJSON_IsNumber(jg) ? "a number out of range or odd" : jtype(jg));
+                         cJSON_IsNumber(jg) ? "a number out of range or odd" : rs_json_type(jg));
         e->grid_levels = (int)v;
     } else if (kind != RS_DESIGN_FULL_FACTORIAL) {
         const cJSON *jn = cJSON_GetObjectItemCaseSensitive(j, "points");
-        pjoin(p, sizeof p, path, "points");
+        rs_json_join(p, sizeof p, path, "points");
         if (!jn) return EFAIL(L, p, "missing: expected the number of %spoints (a whole number from 1 to 1000000)",
                               kind == RS_DESIGN_SALTELLI ? "base " : "");
         if (!cJSON_IsNumber(jn) || jn->valuedouble != floor(jn->valuedouble) || jn->valuedouble < 1 ||
             jn->valuedouble > 1e6)
             return EFAIL(L, p, "expected a whole number from 1 to 1000000, found %s%s",
-                         cJSON_IsNumber(jn) ? "" : jtype(jn), cJSON_IsNumber(jn) ? "a number out of range" : "");
+                         cJSON_IsNumber(jn) ? "" : rs_json_type(jn), cJSON_IsNumber(jn) ? "a number out of range" : "");
         e->base_points = (int)jn->valuedouble;
         if (kind == RS_DESIGN_SALTELLI && k > 20)
             return EFAIL(L, "$.experiment.factors", "saltelli supports at most 20 factors, found %d", k);
@@ -651,10 +636,10 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(j, "seed");
     e->seed = 1;
     if (js) {
-        pjoin(p, sizeof p, path, "seed");
+        rs_json_join(p, sizeof p, path, "seed");
         if (!cJSON_IsNumber(js) || js->valuedouble != floor(js->valuedouble) || js->valuedouble < 0 ||
             js->valuedouble > 9007199254740991.0)
-            return EFAIL(L, p, "expected a whole number from 0 to 9007199254740991, found %s", jtype(js));
+            return EFAIL(L, p, "expected a whole number from 0 to 9007199254740991, found %s", rs_json_type(js));
         e->seed = (uint64_t)js->valuedouble;
     }
 
@@ -667,7 +652,7 @@ rs_status rs_experiment_load(rs_scenario *sc, const cJSON *j, const char *file, 
         for (int i = 0; i < k; i++) {
             if (!e->factors[i].nlevels) {
                 char q[256];
-                pjoin(q, sizeof q, "$.experiment.factors", e->factors[i].name);
+                rs_json_join(q, sizeof q, "$.experiment.factors", e->factors[i].name);
                 return EFAIL(L, q, "full_factorial needs \"levels\" for every factor, found a \"range\" "
                                    "(use latin_hypercube or sobol for ranges)");
             }

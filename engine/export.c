@@ -32,6 +32,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include "h5out.h"
+#include "h5util.h"
 
 int rs_cli_export(int argc, char **argv);
 
@@ -117,15 +118,6 @@ static char *attr_str(hid_t obj, const char *name)
     return out;
 }
 
-static int attr_ll(hid_t obj, const char *name, long long *v)
-{
-    if (H5Aexists(obj, name) <= 0) return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) return -1;
-    int rc = H5Aread(a, H5T_NATIVE_LLONG, v) < 0 ? -1 : 0;
-    H5Aclose(a);
-    return rc;
-}
 
 static hsize_t dset_len(hid_t d)
 {
@@ -604,7 +596,7 @@ static int write_events(results *r, const char *dir, out_file *o)
     if (g < 0) return fail(EXPORT_FAIL, "cannot open the event log");
     long long committed = -1;
     hsize_t n = 0, len[6] = {0};
-    if (attr_ll(g, "events_committed", &committed) == 0 && committed >= 0) n = (hsize_t)committed;
+    if (rs_h5u_attr_read_i64(g, "events_committed", &committed) == 0 && committed >= 0) n = (hsize_t)committed;
     long long *run = NULL;
     int *month = NULL, *kind = NULL, *part = NULL, *muni = NULL;
     double *amount = NULL;
@@ -698,7 +690,7 @@ static int write_events(results *r, const char *dir, out_file *o)
 static int load(results *r, const char *path)
 {
     long long done = -1, total = -1;
-    if (attr_ll(r->f, "runs_total", &total) || attr_ll(r->f, "runs_completed", &done) || done < 0 || total < 0)
+    if (rs_h5u_attr_read_i64(r->f, "runs_total", &total) || rs_h5u_attr_read_i64(r->f, "runs_completed", &done) || done < 0 || total < 0)
         return fail(EXPORT_USAGE, "%s: the run counters (runs_total, runs_completed) are missing", path);
     if (done > total) done = total;
     r->total = total;

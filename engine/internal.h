@@ -20,6 +20,12 @@ static inline uint64_t rs_mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+struct cJSON;
+/* "a string", "a number", ... for messages (engine/scenario.c). */
+const char *rs_json_type(const struct cJSON *j);
+/* path + "." + key, cut (never overflowed) if it does not fit. */
+void rs_json_join(char *out, size_t n, const char *path, const char *key);
+
 /* Split one CSV line in place (engine/scenario.c). */
 int rs_csv_split(char *line, char **fields, int max);
 

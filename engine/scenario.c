@@ -24,7 +24,7 @@ typedef struct loader {
 #define FAIL(L, PATH, ...) rs_error_set((L)->err, RS_EINPUT, (L)->file, 0, (PATH), __VA_ARGS__)
 #define NOMEM(L) rs_error_set((L)->err, RS_ENOMEM, (L)->file, 0, NULL, "out of memory")
 
-static const char *type_name(const cJSON *j)
+const char *rs_json_type(const cJSON *j)
 {
     if (!j) return "nothing";
     if (cJSON_IsString(j)) return "a string";
@@ -37,7 +37,7 @@ static const char *type_name(const cJSON *j)
 }
 
 /* JSON paths are short; one that does not fit is cut, never overflowed. */
-static void join(char *out, size_t n, const char *path, const char *key)
+void rs_json_join(char *out, size_t n, const char *path, const char *key)
 {
     if (snprintf(out, n, "%s.%s", path, key) >= (int)n) out[n - 1] = '\0';
 }
@@ -58,7 +58,7 @@ static rs_status check_keys(loader *L, const cJSON *obj, const char *const *allo
         size_t n = 0;
         while (allowed[n]) n++;
         char p[256];
-        join(p, sizeof p, path, it->string);
+        rs_json_join(p, sizeof p, path, it->string);
         const char *near = rs_nearest_name(it->string, allowed, n);
         return FAIL(L, p, "unknown key \"%s\"; did you mean \"%s\"?", it->string,
                     near ? near : "");
@@ -68,7 +68,7 @@ static rs_status check_keys(loader *L, const cJSON *obj, const char *const *allo
 
 static rs_status get_object(loader *L, const cJSON *j, const char *path)
 {
-    if (!cJSON_IsObject(j)) return FAIL(L, path, "expected an object, found %s", type_name(j));
+    if (!cJSON_IsObject(j)) return FAIL(L, path, "expected an object, found %s", rs_json_type(j));
     return RS_OK;
 }
 
@@ -78,11 +78,11 @@ static rs_status get_int(loader *L, const cJSON *obj, const char *key, const cha
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     char p[256];
-    join(p, sizeof p, path, key);
+    rs_json_join(p, sizeof p, path, key);
     if (!j) { *out = def; return RS_OK; }
     if (!cJSON_IsNumber(j))
         return FAIL(L, p, "expected a whole number from %.0f to %.0f, found %s", min, max,
-                    type_name(j));
+                    rs_json_type(j));
     double v = j->valuedouble;
     if (v != floor(v) || v < min || v > max)
         return FAIL(L, p, "expected a whole number from %.0f to %.0f, found %g", min, max, v);
@@ -95,9 +95,9 @@ static rs_status get_bool(loader *L, const cJSON *obj, const char *key, const ch
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     char p[256];
-    join(p, sizeof p, path, key);
+    rs_json_join(p, sizeof p, path, key);
     if (!j) { *out = def; return RS_OK; }
-    if (!cJSON_IsBool(j)) return FAIL(L, p, "expected true or false, found %s", type_name(j));
+    if (!cJSON_IsBool(j)) return FAIL(L, p, "expected true or false, found %s", rs_json_type(j));
     *out = cJSON_IsTrue(j);
     return RS_OK;
 }
@@ -108,9 +108,9 @@ static rs_status get_string(loader *L, const cJSON *obj, const char *key, const 
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     char p[256];
-    join(p, sizeof p, path, key);
+    rs_json_join(p, sizeof p, path, key);
     if (!j && !def) return FAIL(L, p, "missing: expected a string");
-    if (j && !cJSON_IsString(j)) return FAIL(L, p, "expected a string, found %s", type_name(j));
+    if (j && !cJSON_IsString(j)) return FAIL(L, p, "expected a string, found %s", rs_json_type(j));
     const char *s = j ? j->valuestring : def;
     *out = rs_strdup(s);
     return *out ? RS_OK : NOMEM(L);
@@ -222,7 +222,7 @@ static int selected(const cJSON *names, const cJSON *provs, const char *code, co
 
 static rs_status string_array(loader *L, const cJSON *a, const char *path)
 {
-    if (!cJSON_IsArray(a)) return FAIL(L, path, "expected an array of strings, found %s", type_name(a));
+    if (!cJSON_IsArray(a)) return FAIL(L, path, "expected an array of strings, found %s", rs_json_type(a));
     int i = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, a)
@@ -230,7 +230,7 @@ static rs_status string_array(loader *L, const cJSON *a, const char *path)
         if (!cJSON_IsString(it)) {
             char p[256];
             joini(p, sizeof p, path, i);
-            return FAIL(L, p, "expected a string, found %s", type_name(it));
+            return FAIL(L, p, "expected a string, found %s", rs_json_type(it));
         }
         i++;
     }
@@ -255,19 +255,19 @@ static rs_status load_region_csv(loader *L, rs_region *rg, const cJSON *jr, cons
     const cJSON *sel = cJSON_GetObjectItemCaseSensitive(jr, "select");
     const cJSON *names = NULL, *provs = NULL;
     if (sel) {
-        join(p, sizeof p, path, "select");
+        rs_json_join(p, sizeof p, path, "select");
         if ((st = get_object(L, sel, p)) || (st = check_keys(L, sel, sel_keys, p))) return st;
         names = cJSON_GetObjectItemCaseSensitive(sel, "names");
         provs = cJSON_GetObjectItemCaseSensitive(sel, "provinces");
         char q[256];
-        if (names) { join(q, sizeof q, p, "names"); if ((st = string_array(L, names, q))) return st; }
-        if (provs) { join(q, sizeof q, p, "provinces"); if ((st = string_array(L, provs, q))) return st; }
+        if (names) { rs_json_join(q, sizeof q, p, "names"); if ((st = string_array(L, names, q))) return st; }
+        if (provs) { rs_json_join(q, sizeof q, p, "provinces"); if ((st = string_array(L, provs, q))) return st; }
     }
 
     rs_error ferr;
     char *text = rs_read_file(csvpath, NULL, &ferr);
     if (!text) {
-        join(p, sizeof p, path, "csv");
+        rs_json_join(p, sizeof p, path, "csv");
         return rs_error_set(L->err, ferr.status, L->file, 0, p, "%s: %s", csvpath, ferr.msg);
     }
     int nlines = 0;
@@ -350,7 +350,7 @@ static rs_status load_region_inline(loader *L, rs_region *rg, const cJSON *arr, 
     static const char *const keys[] = {"name", "code", "province", "population",
                                        "budget_per_capita", NULL};
     if (!cJSON_IsArray(arr))
-        return FAIL(L, path, "expected an array of municipalities, found %s", type_name(arr));
+        return FAIL(L, path, "expected an array of municipalities, found %s", rs_json_type(arr));
     int n = cJSON_GetArraySize(arr);
     if (n < 1) return FAIL(L, path, "expected at least one municipality");
     rs_status st = region_alloc(L, rg, n);
@@ -367,15 +367,15 @@ static rs_status load_region_inline(loader *L, rs_region *rg, const cJSON *arr, 
         if ((st = get_string(L, m, "code", p, "", &rg->code[i]))) return st;
         if ((st = get_string(L, m, "province", p, "", &rg->province[i]))) return st;
         const cJSON *pop = cJSON_GetObjectItemCaseSensitive(m, "population");
-        join(q, sizeof q, p, "population");
+        rs_json_join(q, sizeof q, p, "population");
         if (!cJSON_IsNumber(pop) || !(pop->valuedouble >= 1) || pop->valuedouble > 1e8)
             return FAIL(L, q, "expected a number of inhabitants from 1 to 1e8, found %s",
-                        pop && cJSON_IsNumber(pop) ? "a number out of range" : type_name(pop));
+                        pop && cJSON_IsNumber(pop) ? "a number out of range" : rs_json_type(pop));
         rg->population[i] = pop->valuedouble;
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(m, "budget_per_capita");
         rg->budget_pc[i] = NAN;
         if (b) {
-            join(q, sizeof q, p, "budget_per_capita");
+            rs_json_join(q, sizeof q, p, "budget_per_capita");
             if (!cJSON_IsNumber(b) || !(b->valuedouble > 0) || b->valuedouble > 1e5)
                 return FAIL(L, q, "expected EUR per inhabitant per year above 0 and at most 1e5");
             rg->budget_pc[i] = b->valuedouble;
@@ -425,7 +425,7 @@ static rs_status load_neighbours(loader *L, rs_region *rg, const cJSON *jr, cons
         rs_error ferr;
         char *text = rs_read_file(file, NULL, &ferr);
         if (!text) {
-            join(p, sizeof p, path, "neighbours_csv");
+            rs_json_join(p, sizeof p, path, "neighbours_csv");
             return rs_error_set(L->err, ferr.status, L->file, 0, p, "%s: %s", file, ferr.msg);
         }
         char *save = NULL, *line = strtok_r(text, "\n", &save);
@@ -452,8 +452,8 @@ static rs_status load_neighbours(loader *L, rs_region *rg, const cJSON *jr, cons
         free(text);
     }
     if (arr) {
-        join(p, sizeof p, path, "neighbours");
-        if (!cJSON_IsArray(arr)) return FAIL(L, p, "expected an array of pairs, found %s", type_name(arr));
+        rs_json_join(p, sizeof p, path, "neighbours");
+        if (!cJSON_IsArray(arr)) return FAIL(L, p, "expected an array of pairs, found %s", rs_json_type(arr));
         int i = 0;
         const cJSON *pair;
         cJSON_ArrayForEach(pair, arr)
@@ -509,11 +509,11 @@ static rs_status param_value(loader *L, const rs_region *rg, size_t idx, const c
         if (!cJSON_IsNumber(j))
             return FAIL(L, path, "expected %s from %g to %g %s, found %s",
                         d->kind == RS_PARAM_INT ? "a whole number" : "a number", d->min, d->max,
-                        d->unit, type_name(j));
+                        d->unit, rs_json_type(j));
         *out = j->valuedouble;
         break;
     case RS_PARAM_BOOL:
-        if (!cJSON_IsBool(j)) return FAIL(L, path, "expected true or false, found %s", type_name(j));
+        if (!cJSON_IsBool(j)) return FAIL(L, path, "expected true or false, found %s", rs_json_type(j));
         *out = cJSON_IsTrue(j);
         break;
     case RS_PARAM_ENUM: {
@@ -522,7 +522,7 @@ static rs_status param_value(loader *L, const rs_region *rg, size_t idx, const c
             strncat(list, k ? ", " : "", sizeof list - strlen(list) - 1);
             strncat(list, d->choices[k], sizeof list - strlen(list) - 1);
         }
-        if (!cJSON_IsString(j)) return FAIL(L, path, "expected one of: %s; found %s", list, type_name(j));
+        if (!cJSON_IsString(j)) return FAIL(L, path, "expected one of: %s; found %s", list, rs_json_type(j));
         int k = rs_name_index(d->choices, j->valuestring);
         if (k < 0) return FAIL(L, path, "\"%s\" is not allowed; expected one of: %s", j->valuestring, list);
         *out = k;
@@ -531,7 +531,7 @@ static rs_status param_value(loader *L, const rs_region *rg, size_t idx, const c
     case RS_PARAM_MUNI:
         if (cJSON_IsNull(j)) { *out = -1; break; }
         if (!cJSON_IsString(j))
-            return FAIL(L, path, "expected a municipality name or code, or null; found %s", type_name(j));
+            return FAIL(L, path, "expected a municipality name or code, or null; found %s", rs_json_type(j));
         int m = rs_region_find(rg, j->valuestring);
         if (m < 0)
             return FAIL(L, path, "\"%s\" is not a municipality of the region; nearest is \"%s\"",
@@ -554,7 +554,7 @@ static rs_status apply_params(loader *L, const rs_region *rg, const cJSON *jp, c
     cJSON_ArrayForEach(g, jp)
     {
         char gp[256];
-        join(gp, sizeof gp, path, g->string);
+        rs_json_join(gp, sizeof gp, path, g->string);
         if (!cJSON_IsObject(g)) {
             /* maybe a flat full name was meant */
             long idx = rs_param_find(g->string);
@@ -562,14 +562,14 @@ static rs_status apply_params(loader *L, const rs_region *rg, const cJSON *jp, c
                                       (int)(strchr(g->string, '.') - g->string), g->string,
                                       strchr(g->string, '.') + 1);
             return FAIL(L, gp, "expected an object of parameters of group \"%s\", found %s; "
-                               "see `regsim describe`", g->string, type_name(g));
+                               "see `regsim describe`", g->string, rs_json_type(g));
         }
         const cJSON *v;
         cJSON_ArrayForEach(v, g)
         {
             char full[256], vp[256];
             snprintf(full, sizeof full, "%s.%s", g->string, v->string);
-            join(vp, sizeof vp, gp, v->string);
+            rs_json_join(vp, sizeof vp, gp, v->string);
             long idx = rs_param_find(full);
             if (idx < 0)
                 return FAIL(L, vp, "unknown parameter \"%s\"; did you mean \"%s\"?", full,
@@ -613,7 +613,7 @@ static rs_status load_partnerships(loader *L, rs_scenario *sc, const cJSON *jp)
         if (st) return rs_error_set(L->err, st, L->file, 0, e.path, "%s", e.msg);
         return RS_OK;
     }
-    if (!cJSON_IsArray(jp)) return FAIL(L, path, "expected an array of partnerships, found %s", type_name(jp));
+    if (!cJSON_IsArray(jp)) return FAIL(L, path, "expected an array of partnerships, found %s", rs_json_type(jp));
     int n = cJSON_GetArraySize(jp);
     sc->partnerships = rs_calloc((size_t)n, sizeof *sc->partnerships);
     if (!sc->partnerships) return NOMEM(L);
@@ -636,7 +636,7 @@ static rs_status load_partnerships(loader *L, rs_scenario *sc, const cJSON *jp)
         if (ps->domain < 0) {
             size_t nd = 0;
             while (m->domains[nd]) nd++;
-            join(q, sizeof q, p, "domain");
+            rs_json_join(q, sizeof q, p, "domain");
             st = FAIL(L, q, "unknown service domain \"%s\"; did you mean \"%s\"? (see `regsim describe`)",
                       dom, rs_nearest_name(dom, m->domains, nd));
             free(dom);
@@ -644,7 +644,7 @@ static rs_status load_partnerships(loader *L, rs_scenario *sc, const cJSON *jp)
         }
         free(dom);
         const cJSON *mem = cJSON_GetObjectItemCaseSensitive(jq, "members");
-        join(q, sizeof q, p, "members");
+        rs_json_join(q, sizeof q, p, "members");
         if (cJSON_IsString(mem) && strcmp(mem->valuestring, "all") == 0) {
             ps->nmembers = sc->region.n;
             ps->members = rs_calloc((size_t)ps->nmembers, sizeof(int));
@@ -652,7 +652,7 @@ static rs_status load_partnerships(loader *L, rs_scenario *sc, const cJSON *jp)
             for (int k = 0; k < ps->nmembers; k++) ps->members[k] = k;
         } else {
             if (!cJSON_IsArray(mem))
-                return FAIL(L, q, "expected an array of municipality names or \"all\", found %s", type_name(mem));
+                return FAIL(L, q, "expected an array of municipality names or \"all\", found %s", rs_json_type(mem));
             ps->nmembers = cJSON_GetArraySize(mem);
             if (ps->nmembers < 2) return FAIL(L, q, "a partnership needs at least 2 members, found %d", ps->nmembers);
             ps->members = rs_calloc((size_t)ps->nmembers, sizeof(int));
@@ -663,7 +663,7 @@ static rs_status load_partnerships(loader *L, rs_scenario *sc, const cJSON *jp)
             {
                 char r[256];
                 joini(r, sizeof r, q, k);
-                if (!cJSON_IsString(it)) return FAIL(L, r, "expected a municipality name, found %s", type_name(it));
+                if (!cJSON_IsString(it)) return FAIL(L, r, "expected a municipality name, found %s", rs_json_type(it));
                 int x = rs_region_find(&sc->region, it->valuestring);
                 if (x < 0)
                     return FAIL(L, r, "\"%s\" is not a municipality of the region; nearest is \"%s\"",
@@ -676,8 +676,8 @@ static rs_status load_partnerships(loader *L, rs_scenario *sc, const cJSON *jp)
         const cJSON *lead = cJSON_GetObjectItemCaseSensitive(jq, "lead");
         ps->lead = -1;
         if (lead && !cJSON_IsNull(lead)) {
-            join(q, sizeof q, p, "lead");
-            if (!cJSON_IsString(lead)) return FAIL(L, q, "expected a member's name or null, found %s", type_name(lead));
+            rs_json_join(q, sizeof q, p, "lead");
+            if (!cJSON_IsString(lead)) return FAIL(L, q, "expected a member's name or null, found %s", rs_json_type(lead));
             int x = rs_region_find(&sc->region, lead->valuestring);
             int ok = 0;
             for (int k = 0; k < ps->nmembers; k++) ok |= ps->members[k] == x;
@@ -715,7 +715,7 @@ static rs_status load_events(loader *L, rs_scenario *sc, const cJSON *je)
     const rs_model *m = rs_model_get();
     rs_status st;
     if (!je) return RS_OK;
-    if (!cJSON_IsArray(je)) return FAIL(L, path, "expected an array of events, found %s", type_name(je));
+    if (!cJSON_IsArray(je)) return FAIL(L, path, "expected an array of events, found %s", rs_json_type(je));
     int n = cJSON_GetArraySize(je);
     sc->events = rs_calloc((size_t)n, sizeof *sc->events);
     if (!sc->events) return NOMEM(L);
@@ -728,7 +728,7 @@ static rs_status load_events(loader *L, rs_scenario *sc, const cJSON *je)
         if ((st = get_object(L, jv, p)) || (st = check_keys(L, jv, keys, p))) return st;
         rs_sched_event *ev = &sc->events[i];
         double month;
-        join(q, sizeof q, p, "month");
+        rs_json_join(q, sizeof q, p, "month");
         if (!cJSON_GetObjectItemCaseSensitive(jv, "month")) return FAIL(L, q, "missing: expected a month from 1 to %d", sc->horizon);
         if ((st = get_int(L, jv, "month", p, 1, sc->horizon, 1, &month))) return st;
         ev->month = (int)month;
@@ -738,7 +738,7 @@ static rs_status load_events(loader *L, rs_scenario *sc, const cJSON *je)
         if (ev->kind < 0) {
             size_t nk = 0;
             while (m->sched_kinds && m->sched_kinds[nk]) nk++;
-            join(q, sizeof q, p, "kind");
+            rs_json_join(q, sizeof q, p, "kind");
             st = FAIL(L, q, "unknown event kind \"%s\"; did you mean \"%s\"?", kind,
                       nk ? rs_nearest_name(kind, m->sched_kinds, nk) : "(none)");
             free(kind);
@@ -750,15 +750,15 @@ static rs_status load_events(loader *L, rs_scenario *sc, const cJSON *je)
         ev->value = NAN;
         const cJSON *jp = cJSON_GetObjectItemCaseSensitive(jv, "partnership");
         if (jp) {
-            join(q, sizeof q, p, "partnership");
-            if (!cJSON_IsString(jp)) return FAIL(L, q, "expected a partnership name, found %s", type_name(jp));
+            rs_json_join(q, sizeof q, p, "partnership");
+            if (!cJSON_IsString(jp)) return FAIL(L, q, "expected a partnership name, found %s", rs_json_type(jp));
             ev->partnership = find_partnership(sc, jp->valuestring);
             if (ev->partnership < 0) return FAIL(L, q, "no partnership named \"%s\" in $.partnerships", jp->valuestring);
         }
         const cJSON *jm = cJSON_GetObjectItemCaseSensitive(jv, "municipality");
         if (jm) {
-            join(q, sizeof q, p, "municipality");
-            if (!cJSON_IsString(jm)) return FAIL(L, q, "expected a municipality name, found %s", type_name(jm));
+            rs_json_join(q, sizeof q, p, "municipality");
+            if (!cJSON_IsString(jm)) return FAIL(L, q, "expected a municipality name, found %s", rs_json_type(jm));
             ev->municipality = rs_region_find(&sc->region, jm->valuestring);
             if (ev->municipality < 0)
                 return FAIL(L, q, "\"%s\" is not a municipality of the region; nearest is \"%s\"",
@@ -766,8 +766,8 @@ static rs_status load_events(loader *L, rs_scenario *sc, const cJSON *je)
         }
         const cJSON *jx = cJSON_GetObjectItemCaseSensitive(jv, "value");
         if (jx) {
-            join(q, sizeof q, p, "value");
-            if (!cJSON_IsNumber(jx)) return FAIL(L, q, "expected a number, found %s", type_name(jx));
+            rs_json_join(q, sizeof q, p, "value");
+            if (!cJSON_IsNumber(jx)) return FAIL(L, q, "expected a number, found %s", rs_json_type(jx));
             ev->value = jx->valuedouble;
         }
         sc->nevents = ++i;
@@ -794,7 +794,7 @@ static rs_status load_variants(loader *L, rs_scenario *sc, const cJSON *root)
     if (jv) {
         if (!cJSON_IsArray(jv) || cJSON_GetArraySize(jv) < 1) {
             free(base);
-            return FAIL(L, "$.variants", "expected a non-empty array of variants, found %s", type_name(jv));
+            return FAIL(L, "$.variants", "expected a non-empty array of variants, found %s", rs_json_type(jv));
         }
         nv = cJSON_GetArraySize(jv);
     }
@@ -828,7 +828,7 @@ static rs_status load_variants(loader *L, rs_scenario *sc, const cJSON *root)
                 }
             const cJSON *vp = cJSON_GetObjectItemCaseSensitive(it, "parameters");
             char q[256];
-            join(q, sizeof q, p, "parameters");
+            rs_json_join(q, sizeof q, p, "parameters");
             if (vp && (st = apply_params(L, &sc->region, vp, q, set->values))) { free(base); return st; }
         }
         set->label = rs_strdup(sc->variant_names[v]);
