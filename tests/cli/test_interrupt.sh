@@ -7,13 +7,28 @@ S="$ROOT/tests/data/long.json"
 expect_exit 0 "reference run" "$REGSIM" run "$S" -o "$TMP/ref.h5" -q -t 2
 total=$(h5attr "$TMP/ref.h5" runs_total)
 
+# wait_committed FILE PID: until FILE holds at least one committed run
+# (read without HDF5 file locking while the writer has it open; a read
+# that catches the file mid-write fails and is retried), or 120 s pass
+wait_committed() {
+  local i
+  for i in $(seq 600); do
+    kill -0 "$2" 2>/dev/null || return 0
+    n=$(HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r').attrs['runs_completed'])" "$1" 2>/dev/null) || n=0
+    [ "${n:-0}" -gt 0 ] 2>/dev/null && return 0
+    sleep 0.2
+  done
+}
+
 for sig in TERM INT KILL; do
   f="$TMP/$sig.h5"
   "$REGSIM" run "$S" -o "$f" -q -t 1 2>"$TMP/err" &
   pid=$!
-  # signal once the first commit (after 1 s) is in the file; the whole
-  # batch takes several seconds on one thread
-  sleep 2
+  # signal once the first commit is in the file (the writer commits about
+  # once a second; the whole batch takes several seconds on one thread).
+  # Polling, not a fixed sleep: a loaded CI machine or a sanitizer build
+  # may need many seconds before the first commit.
+  wait_committed "$f" $pid
   kill -$sig $pid
   wait $pid
   code=$?
