@@ -21,4 +21,16 @@ expect_exit() {
 # same_data A B : h5diff finds the data identical (provenance differs by design)
 same_data() { h5diff --exclude-path /provenance "$1" "$2" >"$TMP/h5diff" 2>&1; }
 h5attr() { /usr/bin/python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r').attrs[sys.argv[2]])" "$1" "$2"; }
+# wait_committed FILE PID: until FILE holds at least one committed run
+# (read without HDF5 file locking while the writer has it open; a read
+# that catches the file mid-write fails and is retried), or 120 s pass
+wait_committed() {
+  local i n
+  for i in $(seq 600); do
+    kill -0 "$2" 2>/dev/null || return 0
+    n=$(HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r').attrs['runs_completed'])" "$1" 2>/dev/null) || n=0
+    [ "${n:-0}" -gt 0 ] 2>/dev/null && return 0
+    sleep 0.2
+  done
+}
 finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; }

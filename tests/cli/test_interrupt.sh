@@ -7,19 +7,6 @@ S="$ROOT/tests/data/long.json"
 expect_exit 0 "reference run" "$REGSIM" run "$S" -o "$TMP/ref.h5" -q -t 2
 total=$(h5attr "$TMP/ref.h5" runs_total)
 
-# wait_committed FILE PID: until FILE holds at least one committed run
-# (read without HDF5 file locking while the writer has it open; a read
-# that catches the file mid-write fails and is retried), or 120 s pass
-wait_committed() {
-  local i
-  for i in $(seq 600); do
-    kill -0 "$2" 2>/dev/null || return 0
-    n=$(HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r').attrs['runs_completed'])" "$1" 2>/dev/null) || n=0
-    [ "${n:-0}" -gt 0 ] 2>/dev/null && return 0
-    sleep 0.2
-  done
-}
-
 for sig in TERM INT KILL; do
   f="$TMP/$sig.h5"
   "$REGSIM" run "$S" -o "$f" -q -t 1 2>"$TMP/err" &

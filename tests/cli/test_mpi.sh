@@ -25,7 +25,7 @@ L="$ROOT/tests/data/long.json"
 expect_exit 0 "long serial reference" "$REGSIM" run "$L" -o "$TMP/lref.h5" -q -t 2
 $MPIRUN -n 3 "$REGSIM" run "$L" -o "$TMP/lint.h5" -q -t 1 2>"$TMP/err" &
 pid=$!
-sleep 2.5
+wait_committed "$TMP/lint.h5" $pid
 kill -TERM $pid
 wait $pid
 code=$?
