@@ -57,7 +57,7 @@ void rs_fair_keys(rs_world *w, const double *par, int p)
     for (int a = o; a < e; a++) {
         if (!w->live[a]) continue;
         double P = w->pop[w->mu[a]];
-        S += P; zP += w->z[a] * P; A += w->z[a] * P * rs_unit_cost(w, par, d, P);
+        S += P; zP += w->z[a] * P; A += w->z[a] * P * rs_unit_cost_own(w, w->mu[a], d);
     }
     if (key == KEY_CONTRIBUTION && !(A > 0)) key = KEY_POPULATION;
     int lead = w->lead[p];
@@ -66,7 +66,7 @@ void rs_fair_keys(rs_world *w, const double *par, int p)
     for (int a = o; a < e; a++) {
         if (!w->live[a]) { w->kap[a] = w->sig[a] = 0; continue; }
         double P = w->pop[w->mu[a]];
-        w->kap[a] = key == KEY_EQUAL ? 1.0 / m : key == KEY_CONTRIBUTION ? w->z[a] * P * rs_unit_cost(w, par, d, P) / A : w->z[a] * P / zP;
+        w->kap[a] = key == KEY_EQUAL ? 1.0 / m : key == KEY_CONTRIBUTION ? w->z[a] * P * rs_unit_cost_own(w, w->mu[a], d) / A : w->z[a] * P / zP;
         switch (gov) {
         case GOV_LARGEST: case GOV_NAMED:
             w->sig[a] = haslead ? (1 - lam) * P / S + lam * (w->mu[a] == lead) : P / S; break;

@@ -228,7 +228,7 @@ static void propose(rs_world *w, rs_run_ctx *ctx, int i, gsl_rng *rng)
     int nacc = 0;
     for (int r = 0; r < take; r++) {
         int j = w->cand[r];
-        double cj = rs_unit_cost(w, par, d, w->pop[j]);
+        double cj = rs_unit_cost_own(w, j, d);
         double over = w->C[j] > 0 ? w->L[j] / w->C[j] - 1 : 0;
         double score = (cj - rs_unit_cost(w, par, d, S)) / cj + par[rs_pi.pr_qual]
                        + 0.2 * (rs_trust_get(w, j, i) * w->rep[i] - par[rs_pi.tr_base])

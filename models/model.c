@@ -242,6 +242,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->will, N); ALLOC(w->type, N); ALLOC(w->phi, N); ALLOC(w->nmem, N); ALLOC(w->dec, N);
     ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->m_head, N); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
+    ALLOC(w->ucm, N * RS_ND);
     ALLOC(w->T, N * N); ALLOC(w->ts, N * N); ALLOC(w->sh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
     ALLOC(w->st, NP); ALLOC(w->dom, NP); ALLOC(w->t0, NP); ALLOC(w->ta, NP); ALLOC(w->tf, NP);
     ALLOC(w->lead, NP); ALLOC(w->conv, NP); ALLOC(w->slead, NP); ALLOC(w->mp, NP); ALLOC(w->off, NP);
@@ -294,7 +295,7 @@ void rs_coop_world_free(void *vw)
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
         w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->m_head,
-        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
+        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->mu, w->sp, w->live, w->low, w->fs,
@@ -335,6 +336,8 @@ static rs_status world_reset(void *vw, rs_run_ctx *ctx, rs_error *err)
     w->tbase = par[rs_pi.tr_base];
     w->keep_pow[0] = 1;
     for (int t = 1; t <= w->H; t++) w->keep_pow[t] = w->keep_pow[t - 1] * (1 - par[rs_pi.tr_drift]);
+    for (int i = 0; i < n; i++)
+        for (int d = 0; d < RS_ND; d++) w->ucm[(size_t)i * RS_ND + d] = rs_unit_cost(w, par, d, w->pop[i]);
 
     /* 1 municipalities */
     double alpha[RS_ND];

@@ -126,7 +126,7 @@ static void run_fund(rs_world *w, rs_run_ctx *ctx, int p, int month)
                 if (rule == FR_ASSURANCE && w->fs[a] == FS_PLEDGED) continue;
                 double kap = w->kap[a], c = (1 - phi) * Kf * kap, gain;
                 if (startup) {
-                    double Ai = w->z[a] * w->pop[i] * rs_unit_cost(w, par, w->dom[p], w->pop[i]) / 12.0;
+                    double Ai = w->z[a] * w->pop[i] * rs_unit_cost_own(w, i, w->dom[p]) / 12.0;
                     gain = Ai - kap * (f.A - f.G + f.TC + f.KO) + kap * f.Q;
                 } else gain = kap * par[rs_pi.pf_gain] * w->Phi[p] * (w->Gs[p] > 0 ? w->Gs[p] : 0);
                 double EB = H * gain - c;

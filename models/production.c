@@ -90,7 +90,7 @@ void rs_prod_eval(const rs_world *w, const double *par, int p, int asif, rs_flow
         if (!w->live[a]) continue;
         int i = w->mu[a];
         m++;
-        A += w->z[a] * w->pop[i] * rs_unit_cost(w, par, d, w->pop[i]) / 12.0;
+        A += w->z[a] * w->pop[i] * rs_unit_cost_own(w, i, d) / 12.0;
         S += w->pop[i];
         zP += w->z[a] * w->pop[i];
         skl += w->s[i];
@@ -138,7 +138,7 @@ void rs_prod_partnership(rs_world *w, const double *par, int p)
     rs_prod_eval(w, par, p, 0, &f);
     int d = w->dom[p];
     for (int a = w->off[p]; a < w->off[p] + w->ns[p]; a++)
-        w->Aip[a] = w->live[a] ? w->z[a] * w->pop[w->mu[a]] * rs_unit_cost(w, par, d, w->pop[w->mu[a]]) / 12.0 : 0;
+        w->Aip[a] = w->live[a] ? w->z[a] * w->pop[w->mu[a]] * rs_unit_cost_own(w, w->mu[a], d) / 12.0 : 0;
     w->A[p] = f.A; w->Sc[p] = f.S; w->J[p] = f.J; w->Gs[p] = f.Gs; w->Phi[p] = f.Phi; w->G[p] = f.G;
     w->TC[p] = f.TC; w->KO[p] = f.KO; w->Q[p] = f.Q; w->V[p] = f.V;
 }

@@ -88,6 +88,7 @@ typedef struct rs_world {
     int *m_head;                /* first slot of i's membership list, -1: none */
     int *nb_off, *nb;           /* neighbours (CSR, fixed) */
     double *xbuf;               /* [n] Gini buffer */
+    double *ucm;                /* [n * RS_ND] unit cost of i alone in domain d, set per run */
 
     /* trust [n * n] */
     double *T;
@@ -134,6 +135,13 @@ static inline void rs_trust_set(rs_world *w, int i, int j, double v)
 }
 static inline double rs_clamp(double x, double a, double b) { return x < a ? a : x > b ? b : x; }
 static inline double rs_logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* c_d(P_i): i's own unit cost in domain d (7.0); populations and parameters
+ * are fixed during a run, so world_reset computes the table once */
+static inline double rs_unit_cost_own(const rs_world *w, int i, int d)
+{
+    return w->ucm[(size_t)i * RS_ND + (size_t)d];
+}
 
 /* shared helpers (model.c, production.c, attention.c, fairness.c, membership.c) */
 double rs_unit_cost(const rs_world *w, const double *par, int d, double S);
