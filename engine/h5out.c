@@ -47,6 +47,9 @@ struct rs_h5 {
     } st2, st3;
     hsize_t *ev_before; /* [kmax + 1]: events written before run r (r % (kmax+1)) */
     long kmax;
+    void *evbuf;        /* RS_EV_CHUNK rows of the event columns, contiguous:
+                           event, run (int64); month, kind, partnership,
+                           municipality (int32); amount (double) */
     char full[256];     /* why the last write was refused, "" if none */
     size_t pending;     /* bytes handed to HDF5 since the last flush: its
                            caches may not have written them yet */
@@ -449,8 +452,9 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
     h->st2.buf = rs_malloc(h->st2.ndsets * (size_t)k2 * h->st2.rowlen * sizeof(double) + 1);
     h->st3.buf = rs_malloc(h->st3.ndsets * (size_t)h->st3.K * h->st3.rowlen * sizeof(double) + 1);
     h->ev_before = rs_calloc((size_t)h->kmax + 1, sizeof(hsize_t));
-    if (!h->st2.buf || !h->st3.buf || !h->ev_before) {
-        free(h->st2.buf); free(h->st3.buf); free(h->ev_before);
+    h->evbuf = rs_malloc(RS_EV_CHUNK * (2 * sizeof(long long) + 4 * sizeof(int32_t) + sizeof(double)));
+    if (!h->st2.buf || !h->st3.buf || !h->ev_before || !h->evbuf) {
+        free(h->st2.buf); free(h->st3.buf); free(h->ev_before); free(h->evbuf);
         free(h->series); free(h->muni); free(h);
         rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for chunk buffers");
         return NULL;
@@ -546,6 +550,7 @@ static void h5_release(rs_h5 *h)
     free(h->st2.buf);
     free(h->st3.buf);
     free(h->ev_before);
+    free(h->evbuf);
     for (size_t s = 0; s < h->m->nseries; s++) if (h->series[s] >= 0) H5Dclose(h->series[s]);
     for (size_t s = 0; h->muni && s < h->m->nmuni_series; s++) if (h->muni[s] >= 0) H5Dclose(h->muni[s]);
     for (int c = 0; c < 6; c++) if (h->ev[c] >= 0) H5Dclose(h->ev[c]);
@@ -638,7 +643,7 @@ static hid_t open_dset(hid_t f, const char *name)
 /* ------------------------------------------------------ resume recovery */
 
 static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *data);
-static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data, size_t stride);
+static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data);
 
 /* Read rows [r0, r0+cnt) of a (run, ...) dataset into buf; 0 on success. */
 static int read_rows(hid_t d, hsize_t r0, hsize_t cnt, double *buf)
@@ -796,12 +801,12 @@ static int copy_prefix(rs_h5 *src, rs_h5 *dst, long p, hsize_t nev)
         hsize_t cnt = nev - e < RS_EV_CHUNK ? nev - e : RS_EV_CHUNK;
         long long idx[RS_EV_CHUNK];
         for (hsize_t k = 0; k < cnt; k++) idx[k] = (long long)(e + k);
-        bad = append(dscale, e, cnt, H5T_NATIVE_LLONG, idx, 1);
+        bad = append(dscale, e, cnt, H5T_NATIVE_LLONG, idx);
         for (int c = 0; c < 6 && !bad; c++) {
             hid_t fs = H5Dget_space(src->ev[c]), ms = H5Screate_simple(1, &cnt, NULL);
             bad = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &e, NULL, &cnt, NULL) < 0 ||
                   H5Dread(src->ev[c], types[c], ms, fs, H5P_DEFAULT, buf) < 0 ||
-                  append(dst->ev[c], e, cnt, types[c], buf, 1);
+                  append(dst->ev[c], e, cnt, types[c], buf);
             H5Sclose(ms);
             H5Sclose(fs);
         }
@@ -948,21 +953,23 @@ static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *cou
     return rc;
 }
 
-static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data, size_t stride)
+/* write n contiguous values at rows at .. at+n-1 of a 1-d dataset */
+static int put(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data)
+{
+    hid_t fs = H5Dget_space(d);
+    hid_t ms = H5Screate_simple(1, &n, NULL);
+    int rc = fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &n, NULL) < 0 ||
+             H5Dwrite(d, memtype, ms, fs, H5P_DEFAULT, data) < 0;
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return rc ? -1 : 0;
+}
+
+static int append(hid_t d, hsize_t at, hsize_t n, hid_t memtype, const void *data)
 {
     hsize_t newsize = at + n;
     if (H5Dset_extent(d, &newsize) < 0) return -1;
-    hid_t fs = H5Dget_space(d);
-    /* memory: strided view into the event structs */
-    hsize_t mdim = n * stride;
-    hid_t ms = H5Screate_simple(1, &mdim, NULL);
-    hsize_t zero = 0, st = stride, cnt = n, one = 1;
-    int rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &n, NULL) < 0 ||
-             H5Sselect_hyperslab(ms, H5S_SELECT_SET, &zero, &st, &cnt, &one) < 0 ||
-             H5Dwrite(d, memtype, ms, fs, H5P_DEFAULT, data) < 0;
-    H5Sclose(ms);
-    H5Sclose(fs);
-    return rc ? -1 : 0;
+    return put(d, at, n, memtype, data);
 }
 
 rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
@@ -984,37 +991,32 @@ rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err)
     }
     if (h->ev[0] >= 0 && ctx->events && ctx->events->n) {
         const rs_event_log *log = ctx->events;
-        hsize_t k = (hsize_t)log->n;
-        /* run and event index columns are constant/derived: build small buffers
-           from the event structs with strided reads */
-        const size_t es = sizeof(rs_event);
-        int ok = 1;
-        hid_t g = H5Dget_space(h->ev[0]);
-        H5Sclose(g);
-        /* event index scale and run column */
+        const hsize_t k = (hsize_t)log->n, newsize = h->nevents + k, CH = RS_EV_CHUNK;
+        /* Columns are gathered into contiguous blocks: a strided memory
+         * selection costs HDF5 thousands of instructions per element. */
+        long long *idx = h->evbuf, *run = idx + CH;
+        int32_t *i32 = (int32_t *)(run + CH); /* month, kind, partnership, municipality */
+        double *amount = (double *)(i32 + 4 * CH);
         hid_t gid = H5Oopen(h->file, "events/event", H5P_DEFAULT);
-        for (hsize_t i = 0; i < k && ok; i += 4096) {
-            long long idx[4096], run[4096];
-            hsize_t m = k - i < 4096 ? k - i : 4096;
-            for (hsize_t j = 0; j < m; j++) { idx[j] = (long long)(h->nevents + i + j); run[j] = ctx->run; }
-            ok = append(gid, h->nevents + i, m, H5T_NATIVE_LLONG, idx, 1) == 0 &&
-                 append(h->ev[0], h->nevents + i, m, H5T_NATIVE_LLONG, run, 1) == 0;
+        int ok = gid >= 0 && H5Dset_extent(gid, &newsize) >= 0;
+        for (int c = 0; c < 6 && ok; c++) ok = H5Dset_extent(h->ev[c], &newsize) >= 0;
+        for (hsize_t i = 0; i < k && ok; i += CH) {
+            const hsize_t m = k - i < CH ? k - i : CH, at = h->nevents + i;
+            for (hsize_t j = 0; j < m; j++) {
+                const rs_event *e = &log->ev[i + j];
+                idx[j] = (long long)(at + j);
+                run[j] = ctx->run;
+                i32[j] = e->month;
+                i32[CH + j] = e->kind;
+                i32[2 * CH + j] = e->partnership;
+                i32[3 * CH + j] = e->municipality;
+                amount[j] = e->amount;
+            }
+            ok = put(gid, at, m, H5T_NATIVE_LLONG, idx) == 0 && put(h->ev[0], at, m, H5T_NATIVE_LLONG, run) == 0;
+            for (int c = 1; c <= 4 && ok; c++) ok = put(h->ev[c], at, m, H5T_NATIVE_INT32, i32 + (c - 1) * CH) == 0;
+            ok = ok && put(h->ev[5], at, m, H5T_NATIVE_DOUBLE, amount) == 0;
         }
-        H5Oclose(gid);
-        /* the int columns sit at int32 offsets inside rs_event */
-        if (ok) {
-            size_t stride = es / sizeof(int32_t);
-            const int32_t *base = (const int32_t *)log->ev;
-            ok = append(h->ev[1], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, month) / 4, stride) == 0 &&
-                 append(h->ev[2], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, kind) / 4, stride) == 0 &&
-                 append(h->ev[3], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, partnership) / 4, stride) == 0 &&
-                 append(h->ev[4], h->nevents, k, H5T_NATIVE_INT32, base + offsetof(rs_event, municipality) / 4, stride) == 0;
-        }
-        if (ok) {
-            const double *base = (const double *)log->ev;
-            ok = append(h->ev[5], h->nevents, k, H5T_NATIVE_DOUBLE, base + offsetof(rs_event, amount) / 8,
-                        es / sizeof(double)) == 0;
-        }
+        if (gid >= 0) H5Oclose(gid);
         if (!ok) return H5FAIL(err, "cannot write the events of run %ld (disk full?)", ctx->run);
         h->nevents += k;
     }
