@@ -92,7 +92,7 @@ typedef struct rs_world {
 
     /* trust [n * n] */
     double *T;
-    int *ts;
+    uint16_t *ts;                /* month of the last update (horizon <= 1200) */
     uint16_t *sh;
     double tbase, *keep_pow;    /* [H + 1] (1 - drift)^dt */
 
