@@ -5,9 +5,13 @@
 #      memory, memory per concurrently running run;
 #   2. a 10,000-run batch of a small region: runs/s, output MB/s;
 #   3. scaling with threads from 1 to all cores: parallel efficiency;
-#   4. the share of time spent writing HDF5 (perf samples in libhdf5, zlib
-#      and regsim's writer), with the default outputs.
+#   4. the share of time spent writing HDF5 (perf samples with regsim's
+#      output code on the call stack), with the default outputs and with
+#      the outputs the netherlands scenario asks for;
+#   5. per run against the straightforward Python implementation of the
+#      same model (bench/python_ref), if PYREF_RUNS > 0 (default 1).
 # Medians of REPS repetitions (default 3). Usage: bench/run.sh [REPS]
+# Needs the build of tools/setup.sh (RelWithDebInfo: perf unwinds with -g).
 # Record the output with the machine and the command in bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,10 +24,12 @@ PY=/usr/bin/python3
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # time_run OUT ARGS...: wall seconds and peak RSS (KB) of one regsim run
 time_run() { /usr/bin/time -f "%e %M" -o "$tmp/t" "$R" run "$@" -q --force >/dev/null; cat "$tmp/t"; }
-with_reps() { # SCEN REPLICATIONS OUT: a copy of SCEN with another replication count
-  $PY - "$1" "$2" "$3" <<'PY'
+with_reps() { # SCEN REPLICATIONS OUT [default]: a copy of SCEN with another
+  # replication count; "default" drops its outputs section (engine defaults)
+  $PY - "$1" "$2" "$3" "${4:-}" <<'PY'
 import json, os, sys
 s = json.load(open(sys.argv[1])); s["replications"] = int(sys.argv[2])
+if sys.argv[4] == "default": s.pop("outputs", None)
 base = os.path.dirname(os.path.abspath(sys.argv[1])); r = s.get("region", {})
 for k in ("csv", "neighbours_csv"):
     if k in r and not os.path.isabs(r[k]): r[k] = os.path.join(base, r[k])
@@ -35,24 +41,33 @@ echo "regsim bench: $($R --version)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo
 
-# 1. netherlands
+# 1. netherlands, as bundled (municipality series and a 200,000-event log)
+#    and with the default outputs (run series and events, at most 20,000 a run)
 N=scenarios/netherlands.json
 nl_reps=$(( cores * 4 ))
 with_reps "$N" "$nl_reps" "$tmp/nl.json"
+with_reps "$N" "$nl_reps" "$tmp/nld.json" default
 n_muni=$($PY -c "import json; print(len(json.load(open('$N'))['region'].get('municipalities', [])) or 342)")
 months=$($PY -c "import json; print(json.load(open('$N')).get('horizon_months', 120))")
 nruns=$($R validate "$tmp/nl.json" | sed -n 's/.* \([0-9]*\) runs,.*/\1/p')
 for t in 1 $cores; do
   for i in $(seq "$reps"); do time_run "$tmp/nl.json" -o "$tmp/nl.h5" -t $t; done > "$tmp/nl$t"
+  for i in $(seq "$reps"); do time_run "$tmp/nld.json" -o "$tmp/nld.h5" -t $t; done > "$tmp/nld$t"
 done
 w1=$(cut -d' ' -f1 "$tmp/nl1" | median); m1=$(cut -d' ' -f2 "$tmp/nl1" | median)
 wn=$(cut -d' ' -f1 "$tmp/nl$cores" | median); mn=$(cut -d' ' -f2 "$tmp/nl$cores" | median)
+md1=$(cut -d' ' -f2 "$tmp/nld1" | median); mdn=$(cut -d' ' -f2 "$tmp/nld$cores" | median)
+wd1=$(cut -d' ' -f1 "$tmp/nld1" | median)
 echo "1. netherlands: $n_muni municipalities, $months months, $nruns runs"
 printf "   %-34s %s\n" "runs/s per thread (1 thread)" "$(echo "scale=3; $nruns / $w1" | bc)"
 printf "   %-34s %s\n" "runs/s per thread ($cores threads)" "$(echo "scale=3; $nruns / $wn / $cores" | bc)"
 printf "   %-34s %s\n" "ns per municipality-month" "$(echo "scale=1; $w1 * 1000000000 / ($nruns * $n_muni * $months)" | bc)"
+printf "   %-34s %s\n" "  same, default outputs" "$(echo "scale=1; $wd1 * 1000000000 / ($nruns * $n_muni * $months)" | bc)"
 printf "   %-34s %s MB (1 thread), %s MB ($cores threads)\n" "peak memory" "$((m1 / 1024))" "$((mn / 1024))"
-printf "   %-34s %s MB\n" "memory per running run" "$(echo "scale=2; ($mn - $m1) / 1024 / ($cores - 1)" | bc)"
+if [ "$cores" -gt 1 ]; then
+  printf "   %-34s %s MB as bundled, %s MB with the default outputs\n" "memory per running run" \
+    "$(echo "scale=2; ($mn - $m1) / 1024 / ($cores - 1)" | bc)" "$(echo "scale=2; ($mdn - $md1) / 1024 / ($cores - 1)" | bc)"
+fi
 echo
 
 # 2. 10,000 runs of a small region
@@ -66,25 +81,48 @@ printf "   %-34s %s MB in %s s = %s MB/s\n" "output" "$(echo "scale=1; $size / 1
 printf "   %-34s %s MB\n" "peak memory" "$((ms / 1024))"
 echo
 
-# 3. scaling with threads (netherlands copy)
-echo "3. scaling, netherlands, $nruns runs"
+# 3. scaling with threads (netherlands as bundled, twice the runs of 1.)
+with_reps "$N" "$(( cores * 8 ))" "$tmp/nls.json"
+echo "3. scaling, netherlands, $(( cores * 8 )) runs"
 printf "   %-8s %-10s %-10s %-10s\n" threads wall_s speedup efficiency
 base=""
 for t in $(seq 1 "$cores"); do
-  w=$(for i in $(seq "$reps"); do time_run "$tmp/nl.json" -o "$tmp/nl.h5" -t $t | cut -d' ' -f1; done | median)
+  w=$(for i in $(seq "$reps"); do time_run "$tmp/nls.json" -o "$tmp/nls.h5" -t $t | cut -d' ' -f1; done | median)
   [ -z "$base" ] && base=$w
   printf "   %-8s %-10s %-10s %-10s\n" "$t" "$w" "$(echo "scale=2; $base / $w" | bc)" "$(echo "scale=2; $base / $w / $t" | bc)"
 done
 echo
 
-# 4. share of time writing HDF5 (perf), default outputs of the netherlands scenario
+# 4. share of time in regsim's output code (perf, call graphs): samples with
+#    the writer, the commits, file creation or the /summary pass on the stack
+out_share() { # SCEN: percent of samples, 1 thread
+  perf record -q -o "$tmp/perf.data" -F 999 --call-graph dwarf,16384 -- "$R" run "$1" -o "$tmp/p.h5" -q --force -t 1 >/dev/null 2>&1
+  perf report -i "$tmp/perf.data" --children --sort sym --stdio -g none 2>/dev/null > "$tmp/rep"
+  awk '/%/ && $0 ~ /\] (rs_h5_write_run|rs_h5_commit|rs_h5_create|rs_h5_resume|rs_h5_close|rs_results_finish)( |$)/ {gsub("%","",$1); s+=$1} END {printf "%.1f", s}' "$tmp/rep"
+}
 if perf stat -e task-clock true >/dev/null 2>&1; then
-  perf record -q -o "$tmp/perf.data" -F 999 -g -- "$R" run "$tmp/nl.json" -o "$tmp/p.h5" -q --force -t 1 >/dev/null 2>&1
-  perf report -i "$tmp/perf.data" --no-children --sort dso,sym -g none --stdio 2>/dev/null > "$tmp/rep"
-  share=$(awk '/%/ && ($2 ~ /libhdf5|libz/ || $0 ~ /rs_h5_|stage_|write_row|append|H5/) {gsub("%","",$1); s+=$1} END {printf "%.1f", s}' "$tmp/rep")
-  echo "4. HDF5 writing (netherlands, 1 thread, perf samples in libhdf5, zlib and the writer): $share % of the time"
-  echo "   top symbols:"
-  grep '%' "$tmp/rep" | head -8 | sed 's/^/   /'
+  echo "4. HDF5 output (netherlands, $nruns runs, 1 thread; perf samples with the writer on the stack)"
+  printf "   %-34s %s %%\n" "default outputs" "$(out_share "$tmp/nld.json")"
+  printf "   %-34s %s %%\n" "as bundled (+municipality series)" "$(out_share "$tmp/nl.json")"
 else
   echo "4. perf is not available here: HDF5 write share not measured"
+fi
+echo
+
+# 5. per run against the Python reference implementation of the model
+pyruns=${PYREF_RUNS:-1}
+if [ "$pyruns" -gt 0 ]; then
+  echo "5. per run, 1 thread, against bench/python_ref (pure Python, same model)"
+  printf "   %-16s %-14s %-14s %-10s\n" scenario python_s/run regsim_s/run ratio
+  for sc in drechtsteden netherlands; do
+    pr=$([ $sc = drechtsteden ] && echo $((pyruns * 20)) || echo "$pyruns")
+    with_reps "scenarios/$sc.json" "$pr" "$tmp/py_$sc.json"
+    /usr/bin/time -f "%e" -o "$tmp/pyt" $PY bench/python_ref/regsim_ref.py "$tmp/py_$sc.json" --runs "$pr" -q -o "$tmp/py_$sc.out" >/dev/null
+    ps=$(echo "scale=4; $(cat "$tmp/pyt") / $pr" | bc)
+    cr=$(( pr * 20 ))
+    with_reps "scenarios/$sc.json" "$cr" "$tmp/c_$sc.json"
+    cw=$(for i in $(seq "$reps"); do time_run "$tmp/c_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1; done | median)
+    cs=$(echo "scale=6; $cw / $cr" | bc)
+    printf "   %-16s %-14s %-14s %-10s\n" "$sc" "$ps" "$cs" "$(echo "scale=0; $ps / $cs" | bc)"
+  done
 fi

@@ -242,7 +242,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->will, N); ALLOC(w->type, N); ALLOC(w->phi, N); ALLOC(w->nmem, N); ALLOC(w->dec, N);
     ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->m_head, N); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
-    ALLOC(w->ucm, N * RS_ND);
+    ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N);
     ALLOC(w->T, N * N); ALLOC(w->ts, N * N); ALLOC(w->sh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
     ALLOC(w->st, NP); ALLOC(w->dom, NP); ALLOC(w->t0, NP); ALLOC(w->ta, NP); ALLOC(w->tf, NP);
     ALLOC(w->lead, NP); ALLOC(w->conv, NP); ALLOC(w->slead, NP); ALLOC(w->mp, NP); ALLOC(w->off, NP);
@@ -295,7 +295,7 @@ void rs_coop_world_free(void *vw)
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
         w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->m_head,
-        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
+        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->mu, w->sp, w->live, w->low, w->fs,
@@ -462,6 +462,13 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
     double nfund = 0, fwait = 0, vac = 0, satk = 0, satsum = 0, ssk = 0, sss = 0, succk = 0, succn = 0;
     double fewk = 0, fews = 0, manyk = 0, manys = 0;
     int kcar = (int)par[rs_pi.kp_carriers];
+    /* Trust received by each municipality from its co-members (municipality
+     * series) is summed in the same pass over co-member pairs as the mean
+     * trust of producing partnerships: each pair's trust is read once. */
+    const int muni = ctx->muni_series != NULL;
+    double *trr = w->obs_tr;
+    int *ktr = w->obs_kt;
+    if (muni) for (int i = 0; i < w->n; i++) { trr[i] = 0; ktr[i] = 0; }
     /* live memberships per municipality */
     for (int i = 0; i < w->n; i++) w->nmem[i] = 0;
     for (int q = 0; q < w->nm; q++)
@@ -475,16 +482,26 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
         if (w->f_kind[p] != FUND_NONE && PS_LIVE(st)) { nfund++; fwait += month - w->f_t0[p]; }
         if (PS_LIVE(st))
             for (int c = 0; c < kcar; c++) vac += w->c_vac[p * w->KC + c];
+        int o = w->off[p], e = o + w->ns[p];
+        if (muni && PS_LIVE(st) && !PS_PROD(st))
+            for (int a = o; a < e; a++) {
+                if (!w->live[a]) continue;
+                for (int b = o; b < e; b++)
+                    if (b != a && w->live[b]) { trr[w->mu[b]] += rs_trust_get(w, w->mu[a], w->mu[b]); ktr[w->mu[b]]++; }
+            }
         if (!PS_PROD(st)) continue;
         nprod++;
-        int o = w->off[p], e = o + w->ns[p];
         double pmax = 0;
         for (int a = o; a < e; a++) if (w->live[a] && w->pop[w->mu[a]] > pmax) pmax = w->pop[w->mu[a]];
         for (int a = o; a < e; a++) {
             if (!w->live[a]) continue;
             int i = w->mu[a];
             for (int b = o; b < e; b++)
-                if (b != a && w->live[b]) { tsum += rs_trust_get(w, i, w->mu[b]); tpairs++; }
+                if (b != a && w->live[b]) {
+                    double t = rs_trust_get(w, i, w->mu[b]);
+                    tsum += t; tpairs++;
+                    if (muni) { trr[w->mu[b]] += t; ktr[w->mu[b]]++; }
+                }
             attn += w->ad[a]; attk++;
             satsum += w->sats[a]; satk++;
             if (w->pop[i] < par[rs_pi.fa_small] * pmax) { sss += w->sats[a]; ssk++; }
@@ -548,17 +565,15 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
         size_t n = (size_t)w->n;
         double *ms = ctx->muni_series;
         for (size_t i = 0; i < n; i++) {
-            double tr = 0, sat = 0, att = 0;
-            int kt = 0, ks = 0, ka = 0;
+            double sat = 0, att = 0;
+            int ks = 0, ka = 0;
             for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
                 int p = w->sp[q];
                 if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
                 att += w->ad[q]; ka++;
                 if (PS_PROD(w->st[p])) { sat += w->sats[q]; ks++; }
-                for (int b = w->off[p]; b < w->off[p] + w->ns[p]; b++)
-                    if (b != q && w->live[b]) { tr += rs_trust_get(w, w->mu[b], (int)i); kt++; }
             }
-            ms[(M_TRUST * H + col) * n + i] = kt ? tr / kt : NAN;
+            ms[(M_TRUST * H + col) * n + i] = ktr[i] ? trr[i] / ktr[i] : NAN;
             ms[(M_BENEFIT * H + col) * n + i] = w->NB[i];
             ms[(M_MEMBERSHIPS * H + col) * n + i] = w->nmem[i];
             ms[(M_RESERVES * H + col) * n + i] = w->R[i];

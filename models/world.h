@@ -88,6 +88,8 @@ typedef struct rs_world {
     int *m_head;                /* first slot of i's membership list, -1: none */
     int *nb_off, *nb;           /* neighbours (CSR, fixed) */
     double *xbuf;               /* [n] Gini buffer */
+    double *obs_tr;             /* [n] observe: trust received from co-members */
+    int *obs_kt;                /* [n] observe: co-members counted */
     double *ucm;                /* [n * RS_ND] unit cost of i alone in domain d, set per run */
 
     /* trust [n * n] */
