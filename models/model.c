@@ -198,11 +198,15 @@ void rs_lead_assign(rs_world *w, const double *par, int p)
 double rs_partnership_trust(const rs_world *w, int p)
 {
     int o = w->off[p], e = o + w->ns[p], k = 0;
+    const int co = PS_LIVE(w->st[p]); /* then every pair of live members shares p */
     double s = 0;
     for (int a = o; a < e; a++) {
         if (!w->live[a]) continue;
         for (int b = o; b < e; b++)
-            if (a != b && w->live[b]) { s += rs_trust_get(w, w->mu[a], w->mu[b]); k++; }
+            if (a != b && w->live[b]) {
+                s += co ? rs_trust_co_get(w, w->mu[a], w->mu[b]) : rs_trust_get(w, w->mu[a], w->mu[b]);
+                k++;
+            }
     }
     return k ? s / k : 0;
 }
@@ -487,7 +491,7 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
             for (int a = o; a < e; a++) {
                 if (!w->live[a]) continue;
                 for (int b = o; b < e; b++)
-                    if (b != a && w->live[b]) { trr[w->mu[b]] += rs_trust_get(w, w->mu[a], w->mu[b]); ktr[w->mu[b]]++; }
+                    if (b != a && w->live[b]) { trr[w->mu[b]] += rs_trust_co_get(w, w->mu[a], w->mu[b]); ktr[w->mu[b]]++; }
             }
         if (!PS_PROD(st)) continue;
         nprod++;
@@ -498,7 +502,7 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
             int i = w->mu[a];
             for (int b = o; b < e; b++)
                 if (b != a && w->live[b]) {
-                    double t = rs_trust_get(w, i, w->mu[b]);
+                    double t = rs_trust_co_get(w, i, w->mu[b]);
                     tsum += t; tpairs++;
                     if (muni) { trr[w->mu[b]] += t; ktr[w->mu[b]]++; }
                 }

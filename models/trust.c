@@ -52,8 +52,8 @@ static void step(void *vw, rs_run_ctx *ctx, int month, gsl_rng *rng)
                 if (b == a || !w->live[b]) continue;
                 int j = w->mu[b];
                 double E = base + 0.20 * w->ad[a] * w->ad[b] + 0.20 * w->rep[j];
-                double t = rs_trust_get(w, i, j);
-                rs_trust_set(w, i, j, t + lr * (E - t));
+                double t = rs_trust_co_get(w, i, j);
+                rs_trust_co_set(w, i, j, t + lr * (E - t));
             }
         }
     }
