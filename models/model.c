@@ -254,7 +254,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->cm, NP); ALLOC(w->RC, NP); ALLOC(w->I, NP); ALLOC(w->F, NP); ALLOC(w->u, NP);
     ALLOC(w->Tm, NP); ALLOC(w->abar, NP); ALLOC(w->A, NP); ALLOC(w->Sc, NP); ALLOC(w->J, NP);
     ALLOC(w->Gs, NP); ALLOC(w->Phi, NP); ALLOC(w->G, NP); ALLOC(w->TC, NP); ALLOC(w->KO, NP);
-    ALLOC(w->Q, NP); ALLOC(w->V, NP); ALLOC(w->Vf, NP); ALLOC(w->f_kind, NP); ALLOC(w->f_t0, NP); ALLOC(w->f_cost, NP);
+    ALLOC(w->Q, NP); ALLOC(w->V, NP); ALLOC(w->Vf, NP); ALLOC(w->f_kind, NP); ALLOC(w->f_t0, NP); ALLOC(w->f_cost, NP); ALLOC(w->ucS, NP); ALLOC(w->ucv, NP);
     ALLOC(w->mu, NM); ALLOC(w->sp, NM); ALLOC(w->live, NM); ALLOC(w->low, NM); ALLOC(w->fs, NM);
     ALLOC(w->s_next, NM); ALLOC(w->z, NM); ALLOC(w->kap, NM); ALLOC(w->sig, NM); ALLOC(w->ad, NM);
     ALLOC(w->Aip, NM); ALLOC(w->pay, NM); ALLOC(w->NBm, NM); ALLOC(w->NBs, NM); ALLOC(w->succ, NM);
@@ -302,7 +302,7 @@ void rs_coop_world_free(void *vw)
         w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
-        w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->mu, w->sp, w->live, w->low, w->fs,
+        w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->ucS, w->ucv, w->mu, w->sp, w->live, w->low, w->fs,
         w->s_next, w->z, w->kap, w->sig, w->ad, w->Aip, w->pay, w->NBm, w->NBs, w->succ, w->fair,
         w->sats, w->c_home, w->c_kind, w->c_ten, w->c_vac, w->c_due, w->c_vstart, w->c_age};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) free(ptrs[k]);
@@ -342,6 +342,7 @@ static rs_status world_reset(void *vw, rs_run_ctx *ctx, rs_error *err)
     for (int t = 1; t <= w->H; t++) w->keep_pow[t] = w->keep_pow[t - 1] * (1 - par[rs_pi.tr_drift]);
     for (int i = 0; i < n; i++)
         for (int d = 0; d < RS_ND; d++) w->ucm[(size_t)i * RS_ND + d] = rs_unit_cost(w, par, d, w->pop[i]);
+    for (int p = 0; p < w->NP; p++) w->ucS[p] = -1; /* no scale cached */
 
     /* 1 municipalities */
     double alpha[RS_ND];

@@ -100,7 +100,8 @@ void rs_prod_eval(const rs_world *w, const double *par, int p, int asif, rs_flow
     }
     f->A = A; f->S = S;
     if (m == 0) { f->J = f->Gs = f->Phi = f->G = f->TC = f->KO = f->Q = f->V = 0; return; }
-    f->J = zP * rs_unit_cost(w, par, d, S) / 12.0;
+    if (w->ucS[p] != S) { w->ucS[p] = S; w->ucv[p] = rs_unit_cost(w, par, d, S); }
+    f->J = zP * w->ucv[p] / 12.0;
     f->Gs = A - f->J;
     double I = w->I[p], W = I + (1 - I) * w->RC[p];
     double base = 0.3 * W + 0.2 * skl / m + 0.3 * w->abar[p] + 0.2 * fit / m;

@@ -106,6 +106,8 @@ typedef struct rs_world {
     double *A, *Sc, *J, *Gs, *Phi, *G, *TC, *KO, *Q, *V, *Vf; /* Vf: V as shared out by fairness */
     int *f_kind, *f_t0;         /* fund */
     double *f_cost;
+    double *ucS, *ucv;          /* unit cost ucv[p] of p at scale ucS[p]: a
+                                   partnership's scale changes only with its members */
 
     /* membership slots [NM] */
     int *mu, *sp, *live, *low, *fs, *s_next;
