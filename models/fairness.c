@@ -13,6 +13,7 @@
  *     sd = clamp(1 - m sig, 0, 1)
  *     sat = clamp(0.8 (w succ + (1 - w) fair) + 0.2 ad - autonomy_weight a_i sd, 0, 1)
  */
+#include <string.h>
 #include "world.h"
 
 static const char *const ch_governance[] = {"largest", "named", "shared_commissioning", "unanimity_board", "population_weighted", NULL};
@@ -132,7 +133,19 @@ static void step(void *vw, rs_run_ctx *ctx, int month, gsl_rng *rng)
     rs_world *w = vw;
     for (int p = 0; p < w->np; p++) {
         if (!PS_LIVE(w->st[p])) continue;
-        rs_fair_keys(w, ctx->par, p);
+        /* Keys and say (kap, sig) depend on the live members and the lead
+         * only: they are recomputed where those change (world_reset,
+         * formation, rs_exit), not here every month. The sanitizer builds
+         * verify that they are current. */
+#ifdef REGSIM_CHECKS
+        {
+            int o = w->off[p], ns = w->ns[p];
+            memcpy(w->xbuf, w->kap + o, (size_t)ns * sizeof(double));
+            memcpy(w->ckey, w->sig + o, (size_t)ns * sizeof(double));
+            rs_fair_keys(w, ctx->par, p);
+            for (int a = 0; a < ns; a++) RS_CHECK(w->xbuf[a] == w->kap[o + a] && w->ckey[a] == w->sig[o + a]);
+        }
+#endif
         if (PS_PROD(w->st[p])) rs_fair_partnership(w, ctx->par, p);
         else
             for (int a = w->off[p]; a < w->off[p] + w->ns[p]; a++) w->pay[a] = w->NBm[a] = w->NBs[a] = 0;
