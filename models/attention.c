@@ -70,7 +70,7 @@ void rs_attention_update(rs_world *w, const double *par, int formality)
         }
         w->abar[p] = sn > 0 ? sa / sn : 1;
         double fb = gov == GOV_UNANIMITY ? par[rs_pi.at_board] : 0;
-        double ft = rs_clamp(fb + par[rs_pi.at_fsize] * log(w->mp[p] / 2.0) + par[rs_pi.at_fthin] * (1 - w->abar[p]), 0, 1);
+        double ft = rs_clamp(fb + par[rs_pi.at_fsize] * w->lnhalf[w->mp[p]] + par[rs_pi.at_fthin] * (1 - w->abar[p]), 0, 1);
         if (!formality) w->F[p] = ft;
         else w->F[p] = rs_clamp(w->F[p] + (ft > w->F[p] ? rate : rate / 5) * (ft - w->F[p]), 0, 1);
     }

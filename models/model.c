@@ -246,7 +246,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->will, N); ALLOC(w->type, N); ALLOC(w->phi, N); ALLOC(w->nmem, N); ALLOC(w->dec, N);
     ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->m_head, N); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
-    ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N);
+    ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
     ALLOC(w->T, N * N); ALLOC(w->ts, N * N); ALLOC(w->sh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
     ALLOC(w->st, NP); ALLOC(w->dom, NP); ALLOC(w->t0, NP); ALLOC(w->ta, NP); ALLOC(w->tf, NP);
     ALLOC(w->lead, NP); ALLOC(w->conv, NP); ALLOC(w->slead, NP); ALLOC(w->mp, NP); ALLOC(w->off, NP);
@@ -261,6 +261,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->fair, NM); ALLOC(w->sats, NM);
     ALLOC(w->c_home, NC); ALLOC(w->c_kind, NC); ALLOC(w->c_ten, NC); ALLOC(w->c_vac, NC);
     ALLOC(w->c_due, NC); ALLOC(w->c_vstart, NC); ALLOC(w->c_age, NC);
+    for (int m = 1; m <= n; m++) w->lnhalf[m] = log(m / 2.0);
     /* neighbours (CSR) */
     const rs_region *rg = &sc->region;
     for (int e = 0; e < rg->nedges; e++) { w->nb_off[rg->edge_a[e] + 1]++; w->nb_off[rg->edge_b[e] + 1]++; }
@@ -299,7 +300,7 @@ void rs_coop_world_free(void *vw)
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
         w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->m_head,
-        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
+        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->ucS, w->ucv, w->mu, w->sp, w->live, w->low, w->fs,
