@@ -197,17 +197,14 @@ void rs_lead_assign(rs_world *w, const double *par, int p)
 /* Mean trust over ordered pairs of live members of p (7.8). */
 double rs_partnership_trust(const rs_world *w, int p)
 {
-    int o = w->off[p], e = o + w->ns[p], k = 0;
+    int o = w->off[p], e = o + w->ns[p], m = 0, k = 0;
     const int co = PS_LIVE(w->st[p]); /* then every pair of live members shares p */
+    int *J = w->tw_j;                 /* scratch: the live members, gathered once */
+    for (int a = o; a < e; a++) if (w->live[a]) J[m++] = w->mu[a];
     double s = 0;
-    for (int a = o; a < e; a++) {
-        if (!w->live[a]) continue;
-        for (int b = o; b < e; b++)
-            if (a != b && w->live[b]) {
-                s += co ? rs_trust_co_get(w, w->mu[a], w->mu[b]) : rs_trust_get(w, w->mu[a], w->mu[b]);
-                k++;
-            }
-    }
+    for (int x = 0; x < m; x++)
+        for (int y = 0; y < m; y++)
+            if (y != x) { s += co ? rs_trust_co_get(w, J[x], J[y]) : rs_trust_get(w, J[x], J[y]); k++; }
     return k ? s / k : 0;
 }
 
@@ -247,6 +244,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->m_head, N); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
     ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
+    ALLOC(w->tw_j, N); ALLOC(w->tw_base, N); ALLOC(w->tw_ad, N); ALLOC(w->tw_rep, N);
     ALLOC(w->T, N * N); ALLOC(w->ts, N * N); ALLOC(w->sh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
     ALLOC(w->st, NP); ALLOC(w->dom, NP); ALLOC(w->t0, NP); ALLOC(w->ta, NP); ALLOC(w->tf, NP);
     ALLOC(w->lead, NP); ALLOC(w->conv, NP); ALLOC(w->slead, NP); ALLOC(w->mp, NP); ALLOC(w->off, NP);
@@ -300,7 +298,7 @@ void rs_coop_world_free(void *vw)
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
         w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->m_head,
-        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
+        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->ucS, w->ucv, w->mu, w->sp, w->live, w->low, w->fs,

@@ -41,19 +41,29 @@ static void step(void *vw, rs_run_ctx *ctx, int month, gsl_rng *rng)
     (void)rng; (void)month;
     rs_world *w = vw;
     double lr = ctx->par[rs_pi.tr_lr], rr = ctx->par[rs_pi.tr_rep];
+    /* E = 0.35 succ_a + 0.25 fair_a + 0.20 ad_a ad_b + 0.20 rep_j, from the
+     * live members gathered once per partnership (same operations, same order) */
+    int *J = w->tw_j;
+    double *B = w->tw_base, *AD = w->tw_ad, *RP = w->tw_rep;
     for (int p = 0; p < w->np; p++) {
         if (!PS_PROD(w->st[p])) continue;
-        int o = w->off[p], e = o + w->ns[p];
+        int o = w->off[p], e = o + w->ns[p], m = 0;
         for (int a = o; a < e; a++) {
             if (!w->live[a]) continue;
-            int i = w->mu[a];
-            double base = 0.35 * w->succ[a] + 0.25 * w->fair[a];
-            for (int b = o; b < e; b++) {
-                if (b == a || !w->live[b]) continue;
-                int j = w->mu[b];
-                double E = base + 0.20 * w->ad[a] * w->ad[b] + 0.20 * w->rep[j];
-                double t = rs_trust_co_get(w, i, j);
-                rs_trust_co_set(w, i, j, t + lr * (E - t));
+            J[m] = w->mu[a];
+            B[m] = 0.35 * w->succ[a] + 0.25 * w->fair[a];
+            AD[m] = w->ad[a];
+            RP[m] = 0.20 * w->rep[w->mu[a]];
+            m++;
+        }
+        for (int x = 0; x < m; x++) {
+            int i = J[x];
+            double base = B[x], ca = 0.20 * AD[x];
+            for (int y = 0; y < m; y++) {
+                if (y == x) continue;
+                double E = base + ca * AD[y] + RP[y];
+                double t = rs_trust_co_get(w, i, J[y]);
+                rs_trust_co_set(w, i, J[y], t + lr * (E - t));
             }
         }
     }

@@ -92,6 +92,8 @@ typedef struct rs_world {
     double *xbuf;               /* [n] Gini buffer */
     double *obs_tr;             /* [n] observe: trust received from co-members */
     int *obs_kt;                /* [n] observe: co-members counted */
+    int *tw_j;                  /* [n] scratch: live members of a partnership (trust step, rs_partnership_trust); */
+    double *tw_base, *tw_ad, *tw_rep; /* [n] their experience terms (7.8) */
     double *lnhalf;             /* [n + 1] ln(m / 2), for formality (7.6) */
     double *ucm;                /* [n * RS_ND] unit cost of i alone in domain d, set per run */
 
