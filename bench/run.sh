@@ -24,12 +24,17 @@ PY=/usr/bin/python3
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # time_run OUT ARGS...: wall seconds and peak RSS (KB) of one regsim run
 time_run() { /usr/bin/time -f "%e %M" -o "$tmp/t" "$R" run "$@" -q --force >/dev/null; cat "$tmp/t"; }
-with_reps() { # SCEN REPLICATIONS OUT [default]: a copy of SCEN with another
-  # replication count; "default" drops its outputs section (engine defaults)
+with_reps() { # SCEN REPLICATIONS OUT [MODES]: a copy of SCEN with another
+  # replication count. MODES (comma-separated): "default" drops its outputs
+  # section (engine defaults); "series" writes the run series only and
+  # "first" keeps the first variant only (what bench/python_ref computes)
   $PY - "$1" "$2" "$3" "${4:-}" <<'PY'
 import json, os, sys
 s = json.load(open(sys.argv[1])); s["replications"] = int(sys.argv[2])
-if sys.argv[4] == "default": s.pop("outputs", None)
+modes = sys.argv[4].split(",")
+if "default" in modes: s.pop("outputs", None)
+if "series" in modes: s["outputs"] = {"municipality_series": False, "events": False}
+if "first" in modes and "variants" in s: s["variants"] = s["variants"][:1]
 base = os.path.dirname(os.path.abspath(sys.argv[1])); r = s.get("region", {})
 for k in ("csv", "neighbours_csv"):
     if k in r and not os.path.isabs(r[k]): r[k] = os.path.join(base, r[k])
@@ -109,20 +114,26 @@ else
 fi
 echo
 
-# 5. per run against the Python reference implementation of the model
+# 5. per run against the Python reference implementation of the model: the
+#    same scenario, first variant, 1 thread, the 36 run series only on both
+#    sides. regsim per run: the whole command over N runs (loading, network,
+#    file creation and /summary included) and the marginal cost of a run,
+#    (t(N) - t(1)) / (N - 1).
 pyruns=${PYREF_RUNS:-1}
 if [ "$pyruns" -gt 0 ]; then
-  echo "5. per run, 1 thread, against bench/python_ref (pure Python, same model)"
-  printf "   %-16s %-14s %-14s %-10s\n" scenario python_s/run regsim_s/run ratio
+  echo "5. per run, 1 thread, run series only, against bench/python_ref (pure Python, same model)"
+  printf "   %-14s %-12s %-16s %-16s %-s\n" scenario python_s regsim_s_whole regsim_s_marg "ratio (whole, marginal)"
   for sc in drechtsteden netherlands; do
-    pr=$([ $sc = drechtsteden ] && echo $((pyruns * 20)) || echo "$pyruns")
-    with_reps "scenarios/$sc.json" "$pr" "$tmp/py_$sc.json"
+    pr=$([ $sc = drechtsteden ] && echo $((pyruns * 50)) || echo "$pyruns")
+    cr=$([ $sc = drechtsteden ] && echo 1000 || echo 20)
+    with_reps "scenarios/$sc.json" "$pr" "$tmp/py_$sc.json" series,first
+    with_reps "scenarios/$sc.json" "$cr" "$tmp/cN_$sc.json" series,first
+    with_reps "scenarios/$sc.json" 1 "$tmp/c1_$sc.json" series,first
     /usr/bin/time -f "%e" -o "$tmp/pyt" $PY bench/python_ref/regsim_ref.py "$tmp/py_$sc.json" --runs "$pr" -q -o "$tmp/py_$sc.out" >/dev/null
-    ps=$(echo "scale=4; $(cat "$tmp/pyt") / $pr" | bc)
-    cr=$(( pr * 20 ))
-    with_reps "scenarios/$sc.json" "$cr" "$tmp/c_$sc.json"
-    cw=$(for i in $(seq "$reps"); do time_run "$tmp/c_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1; done | median)
-    cs=$(echo "scale=6; $cw / $cr" | bc)
-    printf "   %-16s %-14s %-14s %-10s\n" "$sc" "$ps" "$cs" "$(echo "scale=0; $ps / $cs" | bc)"
+    ps=$(echo "scale=5; $(cat "$tmp/pyt") / $pr" | bc)
+    wN=$(for i in $(seq "$reps"); do time_run "$tmp/cN_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1; done | median)
+    w1=$(for i in $(seq "$reps"); do time_run "$tmp/c1_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1; done | median)
+    cw=$(echo "scale=6; $wN / $cr" | bc); cm=$(echo "scale=6; ($wN - $w1) / ($cr - 1)" | bc)
+    printf "   %-14s %-12s %-16s %-16s %s, %s\n" "$sc" "$ps" "$cw" "$cm" "$(echo "scale=0; $ps / $cw" | bc)" "$(echo "scale=0; $ps / $cm" | bc)"
   done
 fi
