@@ -28,6 +28,52 @@
 
 size_t rs_summary_block_doubles = (size_t)4 << 20; /* 32 MiB of series values */
 
+/* Order statistic k (0-based) of x[0..n). x[0..*lo) holds the *lo smallest
+ * values, and a k < *lo must be one selected before (then x[k] is final).
+ * Otherwise quickselect in x[*lo..n), which it reorders; afterwards x[k] is
+ * in place and *lo = k + 1. */
+static double order_stat(double *x, size_t n, size_t *lo, size_t k)
+{
+    if (k < *lo) return x[k];
+    size_t l = *lo, r = n - 1;
+    while (l < r) {
+        /* median of three as pivot, Hoare partition */
+        size_t m = l + (r - l) / 2;
+        double a = x[l], b = x[m], c = x[r];
+        double piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = l, j = r;
+        while (i <= j) {
+            while (x[i] < piv) i++;
+            while (x[j] > piv) j--;
+            if (i <= j) {
+                double t = x[i]; x[i] = x[j]; x[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j) r = j;
+        else if (k >= i) l = i;
+        else break; /* x[j+1..i-1] all equal the pivot */
+    }
+    *lo = k + 1;
+    return x[k];
+}
+
+/* The quantile f of x as gsl_stats_quantile_from_sorted_data computes it on
+ * sorted data (linear between order statistics), by selection instead of a
+ * sort: the same value in O(n). Quantiles must be asked in increasing f. */
+static double quantile_select(double *x, size_t n, size_t *lo, double f)
+{
+    const double index = f * (n - 1);
+    const size_t lhs = (size_t)index;
+    const double delta = index - lhs;
+    double vl = order_stat(x, n, lo, lhs);
+    if (lhs == n - 1) return vl;
+    double vh = order_stat(x, n, lo, lhs + 1);
+    return (1 - delta) * vl + delta * vh;
+}
+
 void rs_stats_compute(double *x, size_t n, rs_stats *s)
 {
     s->mean = s->sd = s->ci_lo = s->ci_hi = s->q05 = s->q50 = s->q95 = NAN;
@@ -49,10 +95,10 @@ void rs_stats_compute(double *x, size_t n, rs_stats *s)
         s->ci_lo = s->mean - h;
         s->ci_hi = s->mean + h;
     }
-    gsl_sort(x, 1, n);
-    s->q05 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05);
-    s->q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
-    s->q95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
+    size_t lo = 0;
+    s->q05 = quantile_select(x, n, &lo, 0.05);
+    s->q50 = quantile_select(x, n, &lo, 0.50);
+    s->q95 = quantile_select(x, n, &lo, 0.95);
 }
 
 /* ---------------------------------------------------------- HDF5 helpers */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include "../check.h"
 #include "regsim/regsim.h"
 #include "experiment.h"
@@ -194,6 +196,31 @@ int main(void)
         CHECK_NEAR(s.q50, 3, 1e-12);
         CHECK_NEAR(s.q05, 1.2, 1e-12);
         CHECK_NEAR(s.q95, 4.8, 1e-12);
+    }
+
+    /* ---- quantiles by selection equal GSL's on sorted data, exactly, for
+     *      sizes 1..300 and many ties (the summary no longer sorts) */
+    {
+        unsigned long long st = 12345;
+        int bad = 0;
+        for (int it = 0; it < 3000; it++) {
+            size_t n = 1 + (size_t)(it % 300);
+            double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+            for (size_t i = 0; i < n; i++) {
+                st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+                unsigned v = (unsigned)(st >> 33);
+                x[i] = it % 3 == 0 ? (double)(v % 4) : it % 3 == 1 ? v / 4294967296.0 : -(double)i;
+            }
+            memcpy(y, x, n * sizeof *x);
+            rs_stats s;
+            rs_stats_compute(x, n, &s);
+            gsl_sort(y, 1, n);
+            bad += s.q05 != gsl_stats_quantile_from_sorted_data(y, 1, n, 0.05) ||
+                   s.q50 != gsl_stats_quantile_from_sorted_data(y, 1, n, 0.50) ||
+                   s.q95 != gsl_stats_quantile_from_sorted_data(y, 1, n, 0.95);
+            free(x); free(y);
+        }
+        CHECK(bad == 0, "%d of 3000 samples: quantiles differ from GSL's", bad);
     }
 
     /* ---- scenario: a full factorial of two level factors x 2 variants */
