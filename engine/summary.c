@@ -19,7 +19,6 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include "experiment.h"
 #include "internal.h"
