@@ -99,13 +99,15 @@ void rs_fair_partnership(rs_world *w, const double *par, int p)
         if (w->NBs[a] > 0) pos += w->NBs[a];
     }
     double vw = par[rs_pi.fa_vw], sw = par[rs_pi.fa_sw], aw = par[rs_pi.fa_aw];
+    /* dominance gap: the largest other say, s2 for the dominant member a1 */
+    double gv1 = m > 1 ? rs_clamp((s1 - 1.0 / m) / (1 - 1.0 / m), 0, 1) : 0;
+    double gv2 = m > 1 ? rs_clamp((s2 - 1.0 / m) / (1 - 1.0 / m), 0, 1) : 0;
     for (int a = o; a < e; a++) {
         if (!w->live[a]) continue;
         w->succ[a] = w->Aip[a] > 0 ? rs_logistic(w->NBs[a] / (0.02 * w->Aip[a])) : 0.5;
         double beta = pos > 0 ? (w->NBs[a] > 0 ? w->NBs[a] / pos : 0) : w->kap[a];
         double gb = w->kap[a] > 0 ? rs_clamp((w->kap[a] - beta) / w->kap[a], 0, 1) : 0;
-        double dom = a == a1 ? s2 : s1;
-        double gv = m > 1 ? rs_clamp((dom - 1.0 / m) / (1 - 1.0 / m), 0, 1) : 0;
+        double gv = a == a1 ? gv2 : gv1;
         w->fair[a] = 1 - vw * gv - (1 - vw) * gb;
         double sd = rs_clamp(1 - m * w->sig[a], 0, 1);
         w->sats[a] = rs_clamp(0.8 * (sw * w->succ[a] + (1 - sw) * w->fair[a]) + 0.2 * w->ad[a]
