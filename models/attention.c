@@ -42,7 +42,8 @@ void rs_attention_update(rs_world *w, const double *par, int formality)
     double lneed = par[rs_pi.at_lead];
     for (int i = 0; i < w->n; i++) {
         double L = 0, den = 0;
-        for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+        for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+            int q = w->ml[mk];
             int p = w->sp[q];
             if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
             double nd = w->lead[p] == i ? lneed : 1;
@@ -50,7 +51,8 @@ void rs_attention_update(rs_world *w, const double *par, int formality)
             den += nd * sqrt(RS_ND * w->pi[(size_t)i * RS_ND + w->dom[p]]);
         }
         w->L[i] = L;
-        for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+        for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+            int q = w->ml[mk];
             int p = w->sp[q];
             if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
             double wq = sqrt(RS_ND * w->pi[(size_t)i * RS_ND + w->dom[p]]);

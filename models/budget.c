@@ -51,7 +51,8 @@ static void step(void *vw, rs_run_ctx *ctx, int month, gsl_rng *rng)
         double as = rs_clamp(w->a0[i] + ag * log(w->B[i] / w->B0[i]), 0, 1);
         w->a[i] = rs_clamp(w->a[i] + 0.05 * (as - w->a[i]), 0, 1);
         int k = 0, ok = 0;
-        for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+        for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+            int q = w->ml[mk];
             if (!w->live[q] || !PS_PROD(w->st[w->sp[q]])) continue;
             k++; ok += w->succ[q] >= 0.5;
         }

@@ -121,7 +121,8 @@ void rs_fair_municipalities(rs_world *w)
     for (int i = 0; i < w->n; i++) {
         double nb = 0, mo = 0, sat = 0;
         int k = 0;
-        for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+        for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+            int q = w->ml[mk];
             if (!w->live[q] || !PS_PROD(w->st[w->sp[q]])) continue;
             nb += w->NBs[q]; mo += w->NBm[q]; sat += w->sats[q]; k++;
         }

@@ -124,7 +124,8 @@ void rs_exit(rs_world *w, rs_run_ctx *ctx, int s, int forced)
     int id = ++w->stamp_id;
     double tl = par[rs_pi.me_tloss];
     w->stamp[i] = id;
-    for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+    for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+        int q = w->ml[mk];
         int pq = w->sp[q];
         if (!w->live[q] || !PS_LIVE(w->st[pq])) continue;
         for (int b = w->off[pq]; b < w->off[pq] + w->ns[pq]; b++) {
@@ -169,8 +170,10 @@ static int slot_of(const rs_world *w, int p, int i)
 static double free_scope(const rs_world *w, int j, int d)
 {
     double f = 1;
-    for (int q = w->m_head[j]; q >= 0; q = w->s_next[q])
+    for (int k = w->ml_off[j]; k < w->ml_off[j + 1]; k++) {
+        int q = w->ml[k];
         if (w->live[q] && PS_LIVE(w->st[w->sp[q]]) && w->dom[w->sp[q]] == d) f -= w->z[q];
+    }
     return f;
 }
 
@@ -180,8 +183,10 @@ static void propose(rs_world *w, rs_run_ctx *ctx, int i, gsl_rng *rng)
     int month = w->month;
     double fz[RS_ND], tot = 0;
     for (int d = 0; d < RS_ND; d++) fz[d] = 1;
-    for (int q = w->m_head[i]; q >= 0; q = w->s_next[q])
+    for (int k = w->ml_off[i]; k < w->ml_off[i + 1]; k++) {
+        int q = w->ml[k];
         if (w->live[q] && PS_LIVE(w->st[w->sp[q]])) fz[w->dom[w->sp[q]]] -= w->z[q];
+    }
     const double *pi = w->pi + (size_t)i * RS_ND;
     for (int d = 0; d < RS_ND; d++) if (fz[d] >= 0.1) tot += pi[d];
     if (!(tot > 0)) return;
@@ -203,7 +208,8 @@ static void propose(rs_world *w, rs_run_ctx *ctx, int i, gsl_rng *rng)
         w->stamp[j] = id;
         if (free_scope(w, j, d) >= 0.1) { w->cand[nc] = j; w->ckey[nc++] = rs_trust_get(w, i, j) * w->rep[j]; }
     }
-    for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+    for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+        int q = w->ml[mk];
         int pq = w->sp[q];
         if (!w->live[q] || !PS_LIVE(w->st[pq])) continue;
         for (int b = w->off[pq]; b < w->off[pq] + w->ns[pq]; b++) {
@@ -250,8 +256,8 @@ static void propose(rs_world *w, rs_run_ctx *ctx, int i, gsl_rng *rng)
         w->z[s] = fj < 1 ? fj : 1;
         w->ad[s] = 1; w->Aip[s] = w->pay[s] = w->NBm[s] = w->NBs[s] = 0;
         w->succ[s] = 0.5; w->fair[s] = 1; w->sats[s] = 0.5;
-        w->s_next[s] = w->m_head[j]; w->m_head[j] = s;
     }
+    rs_mlist_build(w);
     w->st[p] = PS_FORMING; w->t0[p] = month; w->tf[p] = month + RS_FORMING; w->ta[p] = month + RS_FORMING;
     w->slead[p] = i;
     rs_lead_assign(w, par, p);

@@ -195,6 +195,18 @@ void rs_lead_assign(rs_world *w, const double *par, int p)
 }
 
 /* Mean trust over ordered pairs of live members of p (7.8). */
+void rs_mlist_build(rs_world *w)
+{
+    int n = w->n;
+    for (int i = 0; i <= n; i++) w->ml_off[i] = 0;
+    for (int q = 0; q < w->nm; q++) w->ml_off[w->mu[q] + 1]++;
+    for (int i = 0; i < n; i++) w->ml_off[i + 1] += w->ml_off[i];
+    for (int i = 0; i < n; i++) w->stamp[i] = 0; /* fill count per municipality */
+    for (int q = w->nm - 1; q >= w->nm0; q--) w->ml[w->ml_off[w->mu[q]] + w->stamp[w->mu[q]]++] = q;
+    for (int q = 0; q < w->nm0; q++) w->ml[w->ml_off[w->mu[q]] + w->stamp[w->mu[q]]++] = q;
+    for (int i = 0; i < n; i++) w->stamp[i] = 0;
+}
+
 double rs_partnership_trust(const rs_world *w, int p)
 {
     int o = w->off[p], e = o + w->ns[p], m = 0, k = 0;
@@ -241,7 +253,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->a0, N); ALLOC(w->s, N); ALLOC(w->l, N); ALLOC(w->rep, N); ALLOC(w->C, N);
     ALLOC(w->L, N); ALLOC(w->NB, N); ALLOC(w->money, N); ALLOC(w->paid, N); ALLOC(w->sat, N);
     ALLOC(w->will, N); ALLOC(w->type, N); ALLOC(w->phi, N); ALLOC(w->nmem, N); ALLOC(w->dec, N);
-    ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->m_head, N); ALLOC(w->nb_off, N + 1);
+    ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->ml_off, N + 1); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
     ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
     ALLOC(w->tw_j, N); ALLOC(w->tw_base, N); ALLOC(w->tw_ad, N); ALLOC(w->tw_rep, N);
@@ -254,7 +266,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->Gs, NP); ALLOC(w->Phi, NP); ALLOC(w->G, NP); ALLOC(w->TC, NP); ALLOC(w->KO, NP);
     ALLOC(w->Q, NP); ALLOC(w->V, NP); ALLOC(w->Vf, NP); ALLOC(w->f_kind, NP); ALLOC(w->f_t0, NP); ALLOC(w->f_cost, NP); ALLOC(w->ucS, NP); ALLOC(w->ucv, NP);
     ALLOC(w->mu, NM); ALLOC(w->sp, NM); ALLOC(w->live, NM); ALLOC(w->low, NM); ALLOC(w->fs, NM);
-    ALLOC(w->s_next, NM); ALLOC(w->z, NM); ALLOC(w->kap, NM); ALLOC(w->sig, NM); ALLOC(w->ad, NM);
+    ALLOC(w->ml, NM); ALLOC(w->z, NM); ALLOC(w->kap, NM); ALLOC(w->sig, NM); ALLOC(w->ad, NM);
     ALLOC(w->Aip, NM); ALLOC(w->pay, NM); ALLOC(w->NBm, NM); ALLOC(w->NBs, NM); ALLOC(w->succ, NM);
     ALLOC(w->fair, NM); ALLOC(w->sats, NM);
     ALLOC(w->c_home, NC); ALLOC(w->c_kind, NC); ALLOC(w->c_ten, NC); ALLOC(w->c_vac, NC);
@@ -297,12 +309,12 @@ void rs_coop_world_free(void *vw)
     if (!w) return;
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
-        w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->m_head,
+        w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->ml_off,
         w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->ucS, w->ucv, w->mu, w->sp, w->live, w->low, w->fs,
-        w->s_next, w->z, w->kap, w->sig, w->ad, w->Aip, w->pay, w->NBm, w->NBs, w->succ, w->fair,
+        w->ml, w->z, w->kap, w->sig, w->ad, w->Aip, w->pay, w->NBm, w->NBs, w->succ, w->fair,
         w->sats, w->c_home, w->c_kind, w->c_ten, w->c_vac, w->c_due, w->c_vstart, w->c_age};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) free(ptrs[k]);
     free(w);
@@ -366,7 +378,7 @@ static rs_status world_reset(void *vw, rs_run_ctx *ctx, rs_error *err)
         w->R[i] = par[rs_pi.bu_res] * w->B[i];
         w->C[i] = par[rs_pi.at_cap] * pow(w->pop[i] / RS_REF_POP, par[rs_pi.at_el]);
         w->L[i] = 0; w->NB[i] = w->money[i] = w->paid[i] = 0; w->sat[i] = 0.5;
-        w->nmem[i] = 0; w->dec[i] = w->elec[i] = 0; w->stamp[i] = 0; w->m_head[i] = -1;
+        w->nmem[i] = 0; w->dec[i] = w->elec[i] = 0; w->stamp[i] = 0;
     }
     /* 2 trust */
     double t0 = par[rs_pi.tr_init], nbb = par[rs_pi.tr_nb];
@@ -414,7 +426,8 @@ static rs_status world_reset(void *vw, rs_run_ctx *ctx, rs_error *err)
     }
     w->nm = s;
     /* municipality -> slots lists, ascending slot order */
-    for (int q = s - 1; q >= 0; q--) { w->s_next[q] = w->m_head[w->mu[q]]; w->m_head[w->mu[q]] = q; }
+    w->nm0 = s;
+    rs_mlist_build(w);
     /* 4 lead, convener, carriers */
     for (int p = 0; p < w->np0; p++) {
         rs_lead_assign(w, par, p);
@@ -552,8 +565,8 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
     int k = 0;
     for (int i = 0; i < w->n; i++) {
         int prod = 0;
-        for (int q = w->m_head[i]; q >= 0; q = w->s_next[q])
-            if (w->live[q] && PS_PROD(w->st[w->sp[q]])) { prod = 1; break; }
+        for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++)
+            if (w->live[w->ml[mk]] && PS_PROD(w->st[w->sp[w->ml[mk]]])) { prod = 1; break; }
         if (prod) w->xbuf[k++] = w->NB[i] / w->pop[i];
     }
     if (k >= 2) {
@@ -571,7 +584,8 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
         for (size_t i = 0; i < n; i++) {
             double sat = 0, att = 0;
             int ks = 0, ka = 0;
-            for (int q = w->m_head[i]; q >= 0; q = w->s_next[q]) {
+            for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+                int q = w->ml[mk];
                 int p = w->sp[q];
                 if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
                 att += w->ad[q]; ka++;

@@ -87,7 +87,9 @@ typedef struct rs_world {
     int *will, *type, *phi, *nmem, *dec, *elec, *stamp;
     int stamp_id, *cand;        /* exit stamps; [n] proposal candidates */
     double *ckey;               /* [n] candidate sort keys */
-    int *m_head;                /* first slot of i's membership list, -1: none */
+    int *ml, *ml_off, nm0;      /* i's membership slots: ml[ml_off[i] .. ml_off[i+1]),
+                                   those formed during the run first (newest first),
+                                   then the scenario's in slot order (rs_mlist_build) */
     int *nb_off, *nb;           /* neighbours (CSR, fixed) */
     double *xbuf;               /* [n] Gini buffer */
     double *obs_tr;             /* [n] observe: trust received from co-members */
@@ -113,7 +115,7 @@ typedef struct rs_world {
                                    partnership's scale changes only with its members */
 
     /* membership slots [NM] */
-    int *mu, *sp, *live, *low, *fs, *s_next;
+    int *mu, *sp, *live, *low, *fs;
     double *z, *kap, *sig, *ad, *Aip, *pay, *NBm, *NBs, *succ, *fair, *sats;
 
     /* carriers [NP * KC] */
@@ -177,6 +179,10 @@ static inline double rs_unit_cost_own(const rs_world *w, int i, int d)
 {
     return w->ucm[(size_t)i * RS_ND + (size_t)d];
 }
+
+/* Rebuild ml/ml_off from the slots in use (world_reset, and after a
+ * partnership forms: O(n + slots), a few times a run). */
+void rs_mlist_build(rs_world *w);
 
 /* shared helpers (model.c, production.c, attention.c, fairness.c, membership.c) */
 double rs_unit_cost(const rs_world *w, const double *par, int d, double S);
