@@ -47,15 +47,17 @@ void rs_attention_update(rs_world *w, const double *par, int formality)
             int p = w->sp[q];
             if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
             double nd = w->lead[p] == i ? lneed : 1;
+            double wq = sqrt(RS_ND * w->pi[(size_t)i * RS_ND + w->dom[p]]);
             L += nd;
-            den += nd * sqrt(RS_ND * w->pi[(size_t)i * RS_ND + w->dom[p]]);
+            den += nd * wq;
+            w->ad[q] = wq; /* kept for the second pass */
         }
         w->L[i] = L;
         for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
             int q = w->ml[mk];
             int p = w->sp[q];
             if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
-            double wq = sqrt(RS_ND * w->pi[(size_t)i * RS_ND + w->dom[p]]);
+            double wq = w->ad[q];
             double ad = den > 0 ? w->C[i] * wq / den : 1;
             w->ad[q] = ad < 1 ? ad : 1;
         }
