@@ -544,13 +544,19 @@ static int stage_add(rs_h5 *h, struct stage *g, long run, const double *rows)
     return 0;
 }
 
-static void h5_release(rs_h5 *h)
+/* the writer's own buffers (both h5_release and rs_h5_close free them) */
+static void h5_free_buffers(rs_h5 *h)
 {
-    if (!h) return;
     free(h->st2.buf);
     free(h->st3.buf);
     free(h->ev_before);
     free(h->evbuf);
+}
+
+static void h5_release(rs_h5 *h)
+{
+    if (!h) return;
+    h5_free_buffers(h);
     for (size_t s = 0; s < h->m->nseries; s++) if (h->series[s] >= 0) H5Dclose(h->series[s]);
     for (size_t s = 0; h->muni && s < h->m->nmuni_series; s++) if (h->muni[s] >= 0) H5Dclose(h->muni[s]);
     for (int c = 0; c < 6; c++) if (h->ev[c] >= 0) H5Dclose(h->ev[c]);
@@ -1064,9 +1070,7 @@ rs_status rs_h5_close(rs_h5 *h, rs_error *err)
     if (h->file >= 0) bad |= H5Fclose(h->file) < 0;
     free(h->series);
     free(h->muni);
-    free(h->st2.buf);
-    free(h->st3.buf);
-    free(h->ev_before);
+    h5_free_buffers(h);
     rs_status st = RS_OK;
     if (bad) st = H5FAIL(err, "error closing the results file (disk full?)");
     free(h);
