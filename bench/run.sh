@@ -55,9 +55,11 @@ with_reps "$N" "$nl_reps" "$tmp/nld.json" default
 n_muni=$($PY -c "import json; print(len(json.load(open('$N'))['region'].get('municipalities', [])) or 342)")
 months=$($PY -c "import json; print(json.load(open('$N')).get('horizon_months', 120))")
 nruns=$($R validate "$tmp/nl.json" | sed -n 's/.* \([0-9]*\) runs,.*/\1/p')
-for t in 1 $cores; do
-  for i in $(seq "$reps"); do time_run "$tmp/nl.json" -o "$tmp/nl.h5" -t $t; done > "$tmp/nl$t"
-  for i in $(seq "$reps"); do time_run "$tmp/nld.json" -o "$tmp/nld.h5" -t $t; done > "$tmp/nld$t"
+for i in $(seq "$reps"); do
+  for t in 1 $cores; do
+    time_run "$tmp/nl.json" -o "$tmp/nl.h5" -t $t >> "$tmp/nl$t"
+    time_run "$tmp/nld.json" -o "$tmp/nld.h5" -t $t >> "$tmp/nld$t"
+  done
 done
 w1=$(cut -d' ' -f1 "$tmp/nl1" | median); m1=$(cut -d' ' -f2 "$tmp/nl1" | median)
 wn=$(cut -d' ' -f1 "$tmp/nl$cores" | median); mn=$(cut -d' ' -f2 "$tmp/nl$cores" | median)
@@ -93,9 +95,14 @@ for nb in $(( cores * 8 )) $(( cores * 32 )); do
   with_reps "$N" "$nb" "$tmp/nls.json"
   echo "3. scaling, netherlands, $nb runs"
   printf "   %-8s %-10s %-10s %-10s\n" threads wall_s speedup efficiency
+  # thread counts interleaved within each repetition: a change in the load of
+  # a shared machine then hits every thread count alike
+  for i in $(seq "$reps"); do
+    for t in $(seq 1 "$cores"); do time_run "$tmp/nls.json" -o "$tmp/nls.h5" -t $t | cut -d' ' -f1 >> "$tmp/sc$nb.$t"; done
+  done
   base=""
   for t in $(seq 1 "$cores"); do
-    w=$(for i in $(seq "$reps"); do time_run "$tmp/nls.json" -o "$tmp/nls.h5" -t $t | cut -d' ' -f1; done | median)
+    w=$(median < "$tmp/sc$nb.$t")
     [ -z "$base" ] && base=$w
     printf "   %-8s %-10s %-10s %-10s\n" "$t" "$w" "$(echo "scale=2; $base / $w" | bc)" "$(echo "scale=2; $base / $w / $t" | bc)"
   done
