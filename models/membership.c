@@ -89,6 +89,25 @@ static void slot_share(rs_world *w, int s, int delta)
     }
 }
 
+/* The distinct live co-members of i (live members of i's live partnerships)
+ * not yet stamped with id, stamped with it, into w->comem in the order of
+ * i's memberships; returns how many. Stamp i itself first to leave it out. */
+static int comembers(rs_world *w, int i, int id)
+{
+    int nc = 0;
+    for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
+        int q = w->ml[mk], pq = w->sp[q];
+        if (!w->live[q] || !PS_LIVE(w->st[pq])) continue;
+        for (int b = w->off[pq]; b < w->off[pq] + w->ns[pq]; b++) {
+            int j = w->mu[b];
+            if (!w->live[b] || w->stamp[j] == id) continue;
+            w->stamp[j] = id;
+            w->comem[nc++] = j;
+        }
+    }
+    return nc;
+}
+
 void rs_dissolve(rs_world *w, rs_run_ctx *ctx, int p, int failed)
 {
     int month = w->month;
@@ -124,16 +143,10 @@ void rs_exit(rs_world *w, rs_run_ctx *ctx, int s, int forced)
     int id = ++w->stamp_id;
     double tl = par[rs_pi.me_tloss];
     w->stamp[i] = id;
-    for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
-        int q = w->ml[mk];
-        int pq = w->sp[q];
-        if (!w->live[q] || !PS_LIVE(w->st[pq])) continue;
-        for (int b = w->off[pq]; b < w->off[pq] + w->ns[pq]; b++) {
-            int j = w->mu[b];
-            if (!w->live[b] || w->stamp[j] == id) continue;
-            w->stamp[j] = id;
-            rs_trust_set(w, j, i, rs_trust_get(w, j, i) * (1 - tl));
-        }
+    int nc = comembers(w, i, id);
+    for (int c = 0; c < nc; c++) {
+        int j = w->comem[c];
+        rs_trust_set(w, j, i, rs_trust_get(w, j, i) * (1 - tl));
     }
     slot_share(w, s, -1);
     w->live[s] = 0;
@@ -208,17 +221,11 @@ static void propose(rs_world *w, rs_run_ctx *ctx, int i, gsl_rng *rng)
         w->stamp[j] = id;
         if (free_scope(w, j, d) >= 0.1) { w->cand[nc] = j; w->ckey[nc++] = rs_trust_get(w, i, j) * w->rep[j]; }
     }
-    for (int mk = w->ml_off[i]; mk < w->ml_off[i + 1]; mk++) {
-        int q = w->ml[mk];
-        int pq = w->sp[q];
-        if (!w->live[q] || !PS_LIVE(w->st[pq])) continue;
-        for (int b = w->off[pq]; b < w->off[pq] + w->ns[pq]; b++) {
-            int j = w->mu[b];
-            if (!w->live[b] || w->stamp[j] == id) continue;
-            w->stamp[j] = id;
-            double t = rs_trust_get(w, i, j);
-            if (t >= inv && free_scope(w, j, d) >= 0.1) { w->cand[nc] = j; w->ckey[nc++] = t * w->rep[j]; }
-        }
+    int nm = comembers(w, i, id);
+    for (int c = 0; c < nm; c++) {
+        int j = w->comem[c];
+        double t = rs_trust_get(w, i, j);
+        if (t >= inv && free_scope(w, j, d) >= 0.1) { w->cand[nc] = j; w->ckey[nc++] = t * w->rep[j]; }
     }
     /* the first 5 by key descending (ties: index) */
     int take = nc < 5 ? nc : 5;

@@ -198,13 +198,15 @@ void rs_lead_assign(rs_world *w, const double *par, int p)
 void rs_mlist_build(rs_world *w)
 {
     int n = w->n;
+    /* counting sort: ml_off[i + 1] holds i's count, then (prefix sums,
+     * moved up one place) i's start, used as i's fill cursor; filling
+     * advances it to the start of i + 1, its final value */
     for (int i = 0; i <= n; i++) w->ml_off[i] = 0;
     for (int q = 0; q < w->nm; q++) w->ml_off[w->mu[q] + 1]++;
     for (int i = 0; i < n; i++) w->ml_off[i + 1] += w->ml_off[i];
-    for (int i = 0; i < n; i++) w->stamp[i] = 0; /* fill count per municipality */
-    for (int q = w->nm - 1; q >= w->nm0; q--) w->ml[w->ml_off[w->mu[q]] + w->stamp[w->mu[q]]++] = q;
-    for (int q = 0; q < w->nm0; q++) w->ml[w->ml_off[w->mu[q]] + w->stamp[w->mu[q]]++] = q;
-    for (int i = 0; i < n; i++) w->stamp[i] = 0;
+    for (int i = n; i > 0; i--) w->ml_off[i] = w->ml_off[i - 1];
+    for (int q = w->nm - 1; q >= w->nm0; q--) w->ml[w->ml_off[w->mu[q] + 1]++] = q;
+    for (int q = 0; q < w->nm0; q++) w->ml[w->ml_off[w->mu[q] + 1]++] = q;
 }
 
 double rs_partnership_trust(const rs_world *w, int p)
@@ -253,7 +255,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->a0, N); ALLOC(w->s, N); ALLOC(w->l, N); ALLOC(w->rep, N); ALLOC(w->C, N);
     ALLOC(w->L, N); ALLOC(w->NB, N); ALLOC(w->money, N); ALLOC(w->paid, N); ALLOC(w->sat, N);
     ALLOC(w->will, N); ALLOC(w->type, N); ALLOC(w->phi, N); ALLOC(w->nmem, N); ALLOC(w->dec, N);
-    ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->ml_off, N + 1); ALLOC(w->nb_off, N + 1);
+    ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->ml_off, N + 1); ALLOC(w->comem, N); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
     ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
     ALLOC(w->tw_j, N); ALLOC(w->tw_base, N); ALLOC(w->tw_ad, N); ALLOC(w->tw_rep, N);
@@ -309,7 +311,7 @@ void rs_coop_world_free(void *vw)
     if (!w) return;
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
-        w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->ml_off,
+        w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->ml_off, w->comem,
         w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,

@@ -87,6 +87,7 @@ typedef struct rs_world {
     int *will, *type, *phi, *nmem, *dec, *elec, *stamp;
     int stamp_id, *cand;        /* exit stamps; [n] proposal candidates */
     double *ckey;               /* [n] candidate sort keys */
+    int *comem;                 /* [n] scratch: distinct co-members (membership.c) */
     int *ml, *ml_off, nm0;      /* i's membership slots: ml[ml_off[i] .. ml_off[i+1]),
                                    those formed during the run first (newest first),
                                    then the scenario's in slot order (rs_mlist_build) */

@@ -1560,16 +1560,8 @@ class World:
         sid = self.stamp_id
         tl = par["membership.exit_trust_loss"]
         mi.stamp = sid
-        for q in mi.slots:
-            pq = q.p
-            if not q.live or not is_live(pq.st):
-                continue
-            for b in pq.slots:
-                j = b.i
-                if not b.live or self.munis[j].stamp == sid:
-                    continue
-                self.munis[j].stamp = sid
-                self.trust_set(j, i, self.trust_get(j, i) * (1 - tl))
+        for j in self.comembers(mi, sid):
+            self.trust_set(j, i, self.trust_get(j, i) * (1 - tl))
         self.slot_share(s, -1)
         s.live = False
         p.mp -= 1
@@ -1594,6 +1586,18 @@ class World:
         if is_prod(p.st):
             self.prod_partnership(p)
             self.fair_partnership(p)
+
+    def comembers(self, mi, sid):
+        """The distinct live co-members of mi not yet stamped sid, stamping them."""
+        out = []
+        for q in mi.slots:
+            if not q.live or not is_live(q.p.st):
+                continue
+            for b in q.p.slots:
+                if b.live and self.munis[b.i].stamp != sid:
+                    self.munis[b.i].stamp = sid
+                    out.append(b.i)
+        return out
 
     def free_scope(self, j, d):
         f = 1.0
@@ -1640,18 +1644,10 @@ class World:
             if self.free_scope(j, d) >= 0.1:
                 cand.append((self.trust_get(i, j) * self.munis[j].rep, j))
         inv = par["membership.invite_trust"]
-        for q in mi.slots:
-            pq = q.p
-            if not q.live or not is_live(pq.st):
-                continue
-            for b in pq.slots:
-                j = b.i
-                if not b.live or self.munis[j].stamp == sid:
-                    continue
-                self.munis[j].stamp = sid
-                t = self.trust_get(i, j)
-                if t >= inv and self.free_scope(j, d) >= 0.1:
-                    cand.append((t * self.munis[j].rep, j))
+        for j in self.comembers(mi, sid):
+            t = self.trust_get(i, j)
+            if t >= inv and self.free_scope(j, d) >= 0.1:
+                cand.append((t * self.munis[j].rep, j))
         # the first 5 by key descending (ties: index)
         cand.sort(key=lambda c: (-c[0], c[1]))
         invited = [j for _, j in cand[:5]]
