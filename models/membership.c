@@ -79,13 +79,8 @@ static void slot_share(rs_world *w, int s, int delta)
     for (int b = w->off[p]; b < w->off[p] + w->ns[p]; b++) {
         if (b == s || !w->live[b]) continue;
         int j = w->mu[b];
-        for (int dir = 0; dir < 2; dir++) {
-            int x = dir ? j : i, y = dir ? i : j;
-            size_t k = (size_t)x * (size_t)w->n + (size_t)y;
-            int v = (int)w->sh[k] + delta;
-            if ((w->sh[k] == 0) != (v == 0)) rs_trust_set(w, x, y, rs_trust_get(w, x, y));
-            w->sh[k] = (uint16_t)(v < 0 ? 0 : v);
-        }
+        rs_pair_share_add(w, i, j, delta);
+        rs_pair_share_add(w, j, i, delta);
     }
 }
 

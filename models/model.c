@@ -157,8 +157,7 @@ int rs_kpi_limit(const double *par, int rule, int cap, int K)
 }
 
 /* Add delta to the shared-partnership count of every ordered pair of live
- * members of p, materialising drifted trust when a count leaves or reaches 0
- * (7.8). */
+ * members of p (7.8). */
 void rs_pair_share(rs_world *w, int p, int delta)
 {
     int o = w->off[p], e = o + w->ns[p];
@@ -166,11 +165,7 @@ void rs_pair_share(rs_world *w, int p, int delta)
         if (!w->live[a]) continue;
         for (int b = o; b < e; b++) {
             if (a == b || !w->live[b]) continue;
-            int i = w->mu[a], j = w->mu[b];
-            size_t k = (size_t)i * (size_t)w->n + (size_t)j;
-            int v = (int)w->sh[k] + delta;
-            if ((w->sh[k] == 0) != (v == 0)) rs_trust_set(w, i, j, rs_trust_get(w, i, j));
-            w->sh[k] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+            rs_pair_share_add(w, w->mu[a], w->mu[b], delta);
         }
     }
 }
@@ -259,7 +254,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
     ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
     ALLOC(w->tw_j, N); ALLOC(w->tw_base, N); ALLOC(w->tw_ad, N); ALLOC(w->tw_rep, N);
-    ALLOC(w->T, N * N); ALLOC(w->ts, N * N); ALLOC(w->sh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
+    ALLOC(w->T, N * N); ALLOC(w->tsh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
     ALLOC(w->st, NP); ALLOC(w->dom, NP); ALLOC(w->t0, NP); ALLOC(w->ta, NP); ALLOC(w->tf, NP);
     ALLOC(w->lead, NP); ALLOC(w->conv, NP); ALLOC(w->slead, NP); ALLOC(w->mp, NP); ALLOC(w->off, NP);
     ALLOC(w->ns, NP); ALLOC(w->K, NP); ALLOC(w->kr, NP); ALLOC(w->kc, NP); ALLOC(w->je, NP);
@@ -312,7 +307,7 @@ void rs_coop_world_free(void *vw)
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
         w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->ml_off, w->comem,
-        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->ts, w->sh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
+        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->tsh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->ucS, w->ucv, w->mu, w->sp, w->live, w->low, w->fs,
@@ -388,7 +383,7 @@ static rs_status world_reset(void *vw, rs_run_ctx *ctx, rs_error *err)
         for (int q = w->nb_off[i]; q < w->nb_off[i + 1]; q++) w->stamp[w->nb[q]] = i + 1;
         size_t row = (size_t)i * (size_t)n;
         for (int j = 0; j < n; j++) {
-            w->ts[row + j] = 0; w->sh[row + j] = 0;
+            w->tsh[row + j] = 0;
             if (j == i) { w->T[row + j] = 1; continue; }
             double e = gsl_ran_gaussian(rng[MK_TRUST], 0.1);
             w->T[row + j] = rs_clamp(t0 + (w->stamp[j] == i + 1 ? nbb : 0) + e, 0, 1);

@@ -6,8 +6,9 @@
  * membership slots [NM] (partnership p owns slots off[p] .. off[p]+ns[p]-1;
  * members only leave, so a slot dies but is never reused), carrier slots
  * [NP * KC], and the trust matrix as one contiguous n*n block with, per
- * pair, the month of its last update and the number of live partnerships
- * the pair shares. Everything is sized in world_alloc (NP = scenario
+ * pair, one 16-bit word: the number of live partnerships the pair shares,
+ * flagged with RS_SHARED, or, while it shares none, the month of its last
+ * update. Everything is sized in world_alloc (NP = scenario
  * partnerships + max membership.max_new, NM = scenario memberships + 6 *
  * max_new), once per worker thread, so the monthly steps allocate nothing.
  *
@@ -102,8 +103,8 @@ typedef struct rs_world {
 
     /* trust [n * n] */
     double *T;
-    uint16_t *ts;                /* month of the last update (horizon <= 1200) */
-    uint16_t *sh;
+    uint16_t *tsh;              /* RS_SHARED | shared live partnerships, or (none
+                                   shared) the month of the last update (horizon <= 1200) */
     double tbase, *keep_pow;    /* [H + 1] (1 - drift)^dt */
 
     /* partnerships [NP] */
@@ -130,11 +131,19 @@ typedef struct rs_world {
 } rs_world;
 
 /* ---- trust (7.8) ---- */
+#define RS_SHARED 0x8000u
+#define RS_SHARED_MAX 0x7fff
+/* the number of live partnerships pair k shares */
+static inline int rs_pair_shared(const rs_world *w, size_t k)
+{
+    return (w->tsh[k] & RS_SHARED) ? (int)(w->tsh[k] & RS_SHARED_MAX) : 0;
+}
 static inline double rs_trust_get(const rs_world *w, int i, int j)
 {
     size_t k = (size_t)i * (size_t)w->n + (size_t)j;
-    if (w->sh[k] > 0) return w->T[k];
-    int dt = w->month - w->ts[k];
+    unsigned x = w->tsh[k];
+    if (x & RS_SHARED) return w->T[k];
+    int dt = w->month - (int)x;
     if (dt <= 0) return w->T[k];
     if (dt > w->H) dt = w->H;
     return w->tbase + (w->T[k] - w->tbase) * w->keep_pow[dt];
@@ -143,7 +152,19 @@ static inline void rs_trust_set(rs_world *w, int i, int j, double v)
 {
     size_t k = (size_t)i * (size_t)w->n + (size_t)j;
     w->T[k] = v < 0 ? 0 : v > 1 ? 1 : v;
-    w->ts[k] = w->month;
+    if (!(w->tsh[k] & RS_SHARED)) w->tsh[k] = (uint16_t)w->month;
+}
+/* Add delta to the shared count of pair (i, j), materialising drifted trust
+ * when the count leaves or reaches 0 (rs_pair_share, slot_share). */
+static inline void rs_pair_share_add(rs_world *w, int i, int j, int delta)
+{
+    size_t k = (size_t)i * (size_t)w->n + (size_t)j;
+    int c = rs_pair_shared(w, k), v = c + delta;
+    if (v < 0) v = 0;
+    if (v > RS_SHARED_MAX) v = RS_SHARED_MAX;
+    if ((c == 0) != (v == 0)) rs_trust_set(w, i, j, rs_trust_get(w, i, j));
+    if (v > 0) w->tsh[k] = (uint16_t)(RS_SHARED | (unsigned)v);
+    else if (c > 0) w->tsh[k] = (uint16_t)w->month;
 }
 /* RS_CHECK(cond): an invariant checked in the sanitizer builds of the test
  * suite (REGSIM_CHECKS) and compiled out of normal builds, where even one
@@ -155,20 +176,20 @@ static inline void rs_trust_set(rs_world *w, int i, int j, double v)
 #define RS_CHECK(cond) ((void)0)
 #endif
 
-/* A pair that shares a live partnership (sh > 0) has no drift to apply, and
- * its update stamp matters only once it stops sharing (rs_pair_share stamps
- * it then): co-members read and write T alone, one memory access instead of
- * three. Only for members of a live partnership. */
+/* A pair that shares a live partnership (RS_SHARED) has no drift to apply, and
+ * its update stamp matters only once it stops sharing (rs_pair_share_add
+ * stamps it then): co-members read and write T alone, one memory access instead of
+ * two. Only for members of a live partnership. */
 static inline double rs_trust_co_get(const rs_world *w, int i, int j)
 {
     size_t k = (size_t)i * (size_t)w->n + (size_t)j;
-    RS_CHECK(w->sh[k] > 0);
+    RS_CHECK(w->tsh[k] & RS_SHARED);
     return w->T[k];
 }
 static inline void rs_trust_co_set(rs_world *w, int i, int j, double v)
 {
     size_t k = (size_t)i * (size_t)w->n + (size_t)j;
-    RS_CHECK(w->sh[k] > 0);
+    RS_CHECK(w->tsh[k] & RS_SHARED);
     w->T[k] = v < 0 ? 0 : v > 1 ? 1 : v;
 }
 static inline double rs_clamp(double x, double a, double b) { return x < a ? a : x > b ? b : x; }
