@@ -235,13 +235,16 @@ static rs_status batch_alloc(batch *b, int nthreads, rs_error *err)
     const rs_scenario *sc = b->sc;
     size_t H = (size_t)sc->horizon, n = (size_t)sc->region.n;
     /* Two slots per thread let the other threads go on while a slow run
-     * finishes. A large slot (the municipality series of a big region, a
-     * big event log) costs more memory than that slack is worth: then one
-     * slot per thread plus two (bench/RESULTS.md, memory per running run). */
+     * finishes. A slot over 256 KB (the municipality series of a big
+     * region, an event log: the default 20,000 events are 480 KB) costs
+     * more memory than that slack is worth: then one slot per thread plus
+     * two. At 2 threads the slack made no measurable difference to 10,000
+     * Drechtsteden runs or 16 netherlands runs (bench/RESULTS.md, memory per
+     * running run). */
     size_t slot_bytes = b->m->nseries * H * sizeof(double) +
                         (sc->outputs.municipality_series ? b->m->nmuni_series * H * n * sizeof(double) : 0) +
                         (sc->outputs.events ? (size_t)sc->outputs.max_events_per_run * sizeof(rs_event) : 0);
-    b->nslots = slot_bytes > ((size_t)1 << 20) ? nthreads + 2 : 2 * nthreads + 2;
+    b->nslots = slot_bytes > ((size_t)1 << 18) ? nthreads + 2 : 2 * nthreads + 2;
     b->slots = rs_calloc((size_t)b->nslots, sizeof *b->slots);
     if (!b->slots) return rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
     for (int i = 0; i < b->nslots; i++) {

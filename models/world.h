@@ -108,20 +108,28 @@ typedef struct rs_world {
     double tbase, *keep_pow;    /* [H + 1] (1 - drift)^dt */
 
     /* partnerships [NP] */
-    int *st, *dom, *t0, *ta, *tf, *lead, *conv, *slead, *mp, *off, *ns, *K, *kr, *kc, *je, *cm;
+    /* small codes and flags are stored as bytes: the arrays that scale with
+     * partnerships, slots and carriers are most of a world (memory per
+     * running run, bench/RESULTS.md) */
+    uint8_t *st, *dom, *kr, *je;  /* state, domain, KPI rule, joint evaluation */
+    int *t0, *ta, *tf, *lead, *conv, *slead, *mp, *off, *ns, *K, *kc, *cm;
     double *RC, *I, *F, *u, *Tm, *abar;
     double *A, *Sc, *J, *Gs, *Phi, *G, *TC, *KO, *Q, *V, *Vf; /* Vf: V as shared out by fairness */
-    int *f_kind, *f_t0;         /* fund */
+    uint8_t *f_kind;            /* fund */
+    int *f_t0;
     double *f_cost;
     double *ucS, *ucv;          /* unit cost ucv[p] of p at scale ucS[p]: a
                                    partnership's scale changes only with its members */
 
     /* membership slots [NM] */
-    int *mu, *sp, *live, *low, *fs;
+    int *mu, *sp;
+    uint8_t *live, *fs;
+    uint16_t *low;              /* months in a row below the satisfaction threshold (horizon <= 1200) */
     double *z, *kap, *sig, *ad, *Aip, *pay, *NBm, *NBs, *succ, *fair, *sats;
 
     /* carriers [NP * KC] */
-    int *c_home, *c_kind, *c_ten, *c_vac, *c_due, *c_vstart;
+    int *c_home, *c_ten, *c_due, *c_vstart;
+    uint8_t *c_kind, *c_vac;
     double *c_age;
 
     /* counters */
