@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <zlib.h>
 #include "h5out.h"
 #include "h5util.h"
 #include "internal.h"
@@ -45,6 +46,16 @@ struct rs_h5 {
         int rank;
         long K, from, cnt; /* runs from .. from+cnt-1 are staged */
     } st2, st3;
+    /* A complete chunk is shuffled and deflated here and written with
+     * H5Dwrite_chunk, past HDF5's filter pipeline and chunk cache (which
+     * compressed it only at the next commit, with a fresh compressor per
+     * chunk): the file is the same shuffle + deflate dataset to readers.
+     * Strategy Z_RLE: 2.5x faster than the default at level 1 on these
+     * series, for a 3% larger file (bench/RESULTS.md). */
+    z_stream zs;
+    int zs_ready;
+    unsigned char *zshuf, *zout; /* [largest chunk] shuffled bytes, [deflateBound] */
+    size_t zout_cap;
     hsize_t *ev_before; /* [kmax + 1]: events written before run r (r % (kmax+1)) */
     long kmax;
     void *evbuf;        /* RS_EV_CHUNK rows of the event columns, contiguous:
@@ -453,8 +464,19 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
     h->st3.buf = rs_malloc(h->st3.ndsets * (size_t)h->st3.K * h->st3.rowlen * sizeof(double) + 1);
     h->ev_before = rs_calloc((size_t)h->kmax + 1, sizeof(hsize_t));
     h->evbuf = rs_malloc(RS_EV_CHUNK * (2 * sizeof(long long) + 4 * sizeof(int32_t) + sizeof(double)));
-    if (!h->st2.buf || !h->st3.buf || !h->ev_before || !h->evbuf) {
+    size_t zmax = (size_t)k2 * h->st2.rowlen * sizeof(double), z3 = (size_t)h->st3.K * h->st3.rowlen * sizeof(double);
+    if (h->muni && z3 > zmax) zmax = z3;
+    memset(&h->zs, 0, sizeof h->zs);
+    if (deflateInit2(&h->zs, RS_DEFLATE_LEVEL, Z_DEFLATED, 15, 8, Z_RLE) == Z_OK) {
+        h->zs_ready = 1;
+        h->zout_cap = deflateBound(&h->zs, (uLong)zmax);
+        h->zshuf = rs_malloc(zmax);
+        h->zout = rs_malloc(h->zout_cap);
+    }
+    if (!h->st2.buf || !h->st3.buf || !h->ev_before || !h->evbuf || !h->zs_ready || !h->zshuf || !h->zout) {
         free(h->st2.buf); free(h->st3.buf); free(h->ev_before); free(h->evbuf);
+        free(h->zshuf); free(h->zout);
+        if (h->zs_ready) deflateEnd(&h->zs);
         free(h->series); free(h->muni); free(h);
         rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for chunk buffers");
         return NULL;
@@ -511,7 +533,33 @@ static void stage_start(rs_h5 *h, long from)
 
 static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *data);
 
-/* Write the staged runs of one stage to disk. */
+/* Write staged chunk k of g (runs g->from .. g->from + K - 1, the last
+ * chunk of the dataset possibly shorter) directly: shuffle (as HDF5's
+ * shuffle filter: byte b of element i goes to b * nelem + i), deflate,
+ * H5Dwrite_chunk with every filter applied. */
+static int chunk_direct(rs_h5 *h, struct stage *g, size_t k)
+{
+    double *src = g->buf + k * (size_t)g->K * g->rowlen;
+    size_t nelem = (size_t)g->K * g->rowlen;
+    for (size_t i = (size_t)g->cnt * g->rowlen; i < nelem; i++) src[i] = NAN; /* past the extent */
+    const unsigned char *in = (const unsigned char *)src;
+    for (size_t b = 0; b < sizeof(double); b++) {
+        unsigned char *o = h->zshuf + b * nelem;
+        for (size_t i = 0; i < nelem; i++) o[i] = in[i * sizeof(double) + b];
+    }
+    if (deflateReset(&h->zs) != Z_OK) return -1;
+    h->zs.next_in = h->zshuf;
+    h->zs.avail_in = (uInt)(nelem * sizeof(double));
+    h->zs.next_out = h->zout;
+    h->zs.avail_out = (uInt)h->zout_cap;
+    if (deflate(&h->zs, Z_FINISH) != Z_STREAM_END) return -1;
+    hsize_t off[3] = {(hsize_t)g->from, 0, 0};
+    return H5Dwrite_chunk(g->dsets[k], H5P_DEFAULT, 0, off, (size_t)h->zs.total_out, h->zout) < 0 ? -1 : 0;
+}
+
+/* Write the staged runs of one stage to disk: directly when they are a
+ * whole chunk, else (a file resumed mid-chunk, a batch stopped mid-chunk)
+ * through HDF5. */
 static int stage_flush(rs_h5 *h, struct stage *g)
 {
     if (g->cnt == 0) return 0;
@@ -524,8 +572,10 @@ static int stage_flush(rs_h5 *h, struct stage *g)
     h->pending += bytes;
     hsize_t start[3] = {(hsize_t)g->from, 0, 0}, count[3] = {(hsize_t)g->cnt, (hsize_t)h->sc->horizon,
                                                             (hsize_t)h->sc->region.n};
+    int direct = h->zs_ready && g->from % g->K == 0 && (g->cnt == g->K || g->from + g->cnt == h->nruns);
     for (size_t k = 0; k < g->ndsets; k++)
-        if (write_row(g->dsets[k], g->rank, start, count, g->buf + k * (size_t)g->K * g->rowlen)) return -1;
+        if (direct ? chunk_direct(h, g, k)
+                   : write_row(g->dsets[k], g->rank, start, count, g->buf + k * (size_t)g->K * g->rowlen)) return -1;
     g->from += g->cnt;
     g->cnt = 0;
     return 0;
@@ -549,6 +599,11 @@ static void h5_free_buffers(rs_h5 *h)
 {
     free(h->st2.buf);
     free(h->st3.buf);
+    free(h->zshuf);
+    free(h->zout);
+    h->zshuf = h->zout = NULL;
+    if (h->zs_ready) deflateEnd(&h->zs);
+    h->zs_ready = 0;
     free(h->ev_before);
     free(h->evbuf);
 }

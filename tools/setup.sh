@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential cmake pkg-config libgsl-dev libhdf5-dev hdf5-tools libcjson-dev
-            libopenmpi-dev openmpi-bin)
+            zlib1g-dev libopenmpi-dev openmpi-bin)
 analysis_pkgs=(python3 python3-h5py python3-xarray python3-h5netcdf python3-matplotlib
                python3-pandas python3-numpy r-base-core r-cran-hdf5r valgrind clang libclang-rt-14-dev bc)
 pkgs=("${build_pkgs[@]}")
