@@ -12,6 +12,7 @@
 #   5. per run against the straightforward Python implementation of the
 #      same model (bench/python_ref), if PYREF_RUNS > 0 (default 1).
 # Medians of REPS repetitions (default 3). Usage: bench/run.sh [REPS]
+# SECTIONS="1 5" bench/run.sh runs only the sections named.
 # Needs the build of tools/setup.sh (RelWithDebInfo: perf unwinds with -g).
 # Record the output with the machine and the command in bench/RESULTS.md.
 set -euo pipefail
@@ -21,6 +22,8 @@ R=build/regsim
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cores=$(nproc)
 PY=/usr/bin/python3
+sections=" ${SECTIONS:-1 2 3 4 5} "
+on() { [[ "$sections" == *" $1 "* ]]; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # time_run OUT ARGS...: wall seconds and peak RSS (KB) of one regsim run
@@ -47,9 +50,10 @@ echo "regsim bench: $($R --version)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo
 
+N=scenarios/netherlands.json
+if on 1; then
 # 1. netherlands, as bundled (municipality series and a 200,000-event log)
 #    and with the default outputs (run series and events, at most 20,000 a run)
-N=scenarios/netherlands.json
 nl_reps=$(( cores * 4 ))
 with_reps "$N" "$nl_reps" "$tmp/nl.json"
 with_reps "$N" "$nl_reps" "$tmp/nld.json" default
@@ -87,7 +91,9 @@ printf "   %-34s %s MB (1 thread), %s MB ($cores threads)\n" "peak memory" "$((m
 printf "   %-34s %s MB as bundled, %s MB with the default outputs ($((M * 4)) runs, 1 vs $M threads)\n" "memory per running run" \
   "$(echo "scale=2; ($mbn - $mb1) / 1024 / ($M - 1)" | bc)" "$(echo "scale=2; ($mdn - $md1) / 1024 / ($M - 1)" | bc)"
 echo
+fi
 
+if on 2; then
 # 2. 10,000 runs of a small region
 with_reps scenarios/drechtsteden.json 5000 "$tmp/small.json"
 for i in $(seq "$reps"); do time_run "$tmp/small.json" -o "$tmp/small.h5" -t $cores; done > "$tmp/sm"
@@ -98,7 +104,9 @@ printf "   %-34s %s\n" "runs/s" "$(echo "scale=1; 10000 / $ws" | bc)"
 printf "   %-34s %s MB in %s s = %s MB/s\n" "output" "$(echo "scale=1; $size / 1000000" | bc)" "$ws" "$(echo "scale=1; $size / 1000000 / $ws" | bc)"
 printf "   %-34s %s MB\n" "peak memory" "$((ms / 1024))"
 echo
+fi
 
+if on 3; then
 # 3. scaling with threads (netherlands as bundled), two batch sizes: the
 #    start (loading, network, file creation) and the end (/summary) of a batch
 #    are serial, so efficiency grows with the number of runs
@@ -119,7 +127,9 @@ for nb in $(( cores * 8 )) $(( cores * 32 )); do
   done
 done
 echo
+fi
 
+if on 4; then
 # 4. share of time in regsim's output code (perf, call graphs): samples with
 #    the writer, the commits, file creation or the /summary pass on the stack
 out_share() { # SCEN: percent of samples, 1 thread
@@ -137,7 +147,9 @@ else
   echo "4. perf is not available here: HDF5 write share not measured"
 fi
 echo
+fi
 
+if on 5; then
 # 5. per run against the Python reference implementation of the model: the
 #    same scenario, first variant, 1 thread, the 36 run series only on both
 #    sides. regsim per run: the whole command over N runs (loading, network,
@@ -160,4 +172,5 @@ if [ "$pyruns" -gt 0 ]; then
     cw=$(echo "scale=6; $wN / $cr" | bc); cm=$(echo "scale=6; ($wN - $w1) / ($cr - 1)" | bc)
     printf "   %-14s %-12s %-16s %-16s %s, %s\n" "$sc" "$ps" "$cw" "$cm" "$(echo "scale=0; $ps / $cw" | bc)" "$(echo "scale=0; $ps / $cm" | bc)"
   done
+fi
 fi
