@@ -322,6 +322,9 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
 
     omp_lock_t writer_lock;
     omp_init_lock(&writer_lock);
+    /* with more than one thread, complete chunks are compressed by whichever
+     * threads are not writing (rs_h5_help), not by the writer alone */
+    rs_h5_set_helpers(b.h5, nthreads - 1);
 #pragma omp parallel num_threads(nthreads)
     {
         rs_error e;
@@ -341,6 +344,7 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
              * for this run to be written). */
             while (atomic_load(&b.next_write) <= run - b.nslots && !atomic_load(&b.failed)) {
                 try_drain(&b, &writer_lock); /* help while waiting */
+                rs_h5_help(b.h5);
                 pause_briefly();
             }
             if (atomic_load(&b.failed)) break;
@@ -351,6 +355,7 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
             }
             atomic_store(&s->ready, 1);
             try_drain(&b, &writer_lock);
+            rs_h5_help(b.h5);
         }
         /* Runs already claimed must still finish so that the file stays a
          * prefix: a stop request only prevents new claims. */

@@ -20,9 +20,21 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <zlib.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include "h5out.h"
 #include "h5util.h"
 #include "internal.h"
+
+/* A compressor: zlib stream (about 320 KB: a smaller window would make
+ * zlib slide its hash table every few KB, 2x slower) and a strip of
+ * shuffled bytes. */
+#define RS_ZPIECE 16384
+#define RS_ZPOOL 8
+typedef struct rs_h5_zctx {
+    z_stream zs;
+    unsigned char piece[RS_ZPIECE];
+} rs_h5_zctx;
 
 struct rs_h5 {
     hid_t file;
@@ -45,17 +57,33 @@ struct rs_h5 {
         size_t ndsets, rowlen;
         int rank;
         long K, from, cnt; /* runs from .. from+cnt-1 are staged */
+        /* A complete chunk is sealed: its buffer swaps with `spare` and
+         * its datasets become compression jobs that any batch thread
+         * may claim (rs_h5_help) while the writer goes on staging; the
+         * writer claims what is left and writes the chunks when the next
+         * chunk completes, at a commit, or at once without helpers. */
+        double *spare;
+        struct sealed {
+            double *buf;
+            long from;
+            atomic_int active, next, done; /* next: the next job to claim */
+            unsigned char *z; /* [ndsets][zcap] compressed chunks */
+            size_t *zlen;     /* [ndsets]; 0: compression failed */
+        } sl;
+        size_t zcap;
     } st2, st3;
-    /* A complete chunk is shuffled and deflated here and written with
+    /* Chunks are shuffled and deflated by regsim and written with
      * H5Dwrite_chunk, past HDF5's filter pipeline and chunk cache (which
-     * compressed it only at the next commit, with a fresh compressor per
-     * chunk): the file is the same shuffle + deflate dataset to readers.
-     * Strategy Z_RLE: 2.5x faster than the default at level 1 on these
-     * series, for a 3% larger file (bench/RESULTS.md). */
-    z_stream zs;
-    int zs_ready;
-    unsigned char *zshuf, *zout; /* [largest chunk] shuffled bytes, [deflateBound] */
-    size_t zout_cap;
+     * compressed a chunk only at the next commit, serially, with a fresh
+     * compressor each time): the file is the same shuffle + deflate
+     * dataset to readers. Strategy Z_RLE: 2.5x faster than the default at
+     * level 1 on these series, for a 2% larger file (bench/RESULTS.md). */
+    rs_h5_zctx *zc;     /* the writer's own compressor */
+    /* compressors lent to other threads (rs_h5_help), made on first use:
+     * about 320 KB each, so as many as are ever in use at once */
+    rs_h5_zctx *pool[RS_ZPOOL];
+    atomic_int pool_busy[RS_ZPOOL];
+    int npool;
     hsize_t *ev_before; /* [kmax + 1]: events written before run r (r % (kmax+1)) */
     long kmax;
     void *evbuf;        /* RS_EV_CHUNK rows of the event columns, contiguous:
@@ -429,6 +457,9 @@ done:
     return st;
 }
 
+static void h5_free_buffers(rs_h5 *h);
+static rs_h5_zctx *zctx_new(void);
+
 static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
 {
     const rs_model *m = rs_model_get();
@@ -457,26 +488,31 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
     if (k3 < 1) k3 = 1;
     if (k2 > h->nruns) k2 = h->nruns > 0 ? h->nruns : 1;
     if (k3 > h->nruns) k3 = h->nruns > 0 ? h->nruns : 1;
-    h->st2 = (struct stage){NULL, h->series, m->nseries, H, 2, k2, 0, 0};
-    h->st3 = (struct stage){NULL, h->muni, h->muni ? m->nmuni_series : 0, H * n, 3, h->muni ? k3 : 1, 0, 0};
+    h->st2 = (struct stage){.dsets = h->series, .ndsets = m->nseries, .rowlen = H, .rank = 2, .K = k2};
+    h->st3 = (struct stage){.dsets = h->muni, .ndsets = h->muni ? m->nmuni_series : 0, .rowlen = H * n,
+                            .rank = 3, .K = h->muni ? k3 : 1};
     h->kmax = k2 > k3 ? k2 : k3;
     h->st2.buf = rs_malloc(h->st2.ndsets * (size_t)k2 * h->st2.rowlen * sizeof(double) + 1);
     h->st3.buf = rs_malloc(h->st3.ndsets * (size_t)h->st3.K * h->st3.rowlen * sizeof(double) + 1);
     h->ev_before = rs_calloc((size_t)h->kmax + 1, sizeof(hsize_t));
     h->evbuf = rs_malloc(RS_EV_CHUNK * (2 * sizeof(long long) + 4 * sizeof(int32_t) + sizeof(double)));
-    size_t zmax = (size_t)k2 * h->st2.rowlen * sizeof(double), z3 = (size_t)h->st3.K * h->st3.rowlen * sizeof(double);
-    if (h->muni && z3 > zmax) zmax = z3;
-    memset(&h->zs, 0, sizeof h->zs);
-    if (deflateInit2(&h->zs, RS_DEFLATE_LEVEL, Z_DEFLATED, 15, 8, Z_RLE) == Z_OK) {
-        h->zs_ready = 1;
-        h->zout_cap = deflateBound(&h->zs, (uLong)zmax);
-        h->zshuf = rs_malloc(zmax);
-        h->zout = rs_malloc(h->zout_cap);
+    h->zc = zctx_new();
+    int zok = h->zc != NULL;
+    struct stage *gs[2] = {&h->st2, &h->st3};
+    for (int q = 0; q < 2 && zok; q++) {
+        struct stage *g = gs[q];
+        size_t cb = (size_t)g->K * g->rowlen * sizeof(double);
+        g->zcap = deflateBound(&h->zc->zs, (uLong)cb);
+        g->spare = rs_malloc(g->ndsets * cb + 1);
+        g->sl.z = rs_malloc(g->ndsets * g->zcap + 1);
+        g->sl.zlen = rs_calloc(g->ndsets + 1, sizeof(size_t));
+        atomic_init(&g->sl.active, 0);
+        atomic_init(&g->sl.next, 0);
+        atomic_init(&g->sl.done, 0);
+        zok = g->spare && g->sl.z && g->sl.zlen;
     }
-    if (!h->st2.buf || !h->st3.buf || !h->ev_before || !h->evbuf || !h->zs_ready || !h->zshuf || !h->zout) {
-        free(h->st2.buf); free(h->st3.buf); free(h->ev_before); free(h->evbuf);
-        free(h->zshuf); free(h->zout);
-        if (h->zs_ready) deflateEnd(&h->zs);
+    if (!h->st2.buf || !h->st3.buf || !h->ev_before || !h->evbuf || !zok) {
+        h5_free_buffers(h);
         free(h->series); free(h->muni); free(h);
         rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory for chunk buffers");
         return NULL;
@@ -515,11 +551,17 @@ static int room_for(const rs_h5 *h, size_t bytes, char *why, size_t n)
     return 1;
 }
 
-/* Runs whose rows are all on disk. */
-static long disk_done(const rs_h5 *h)
+/* Runs of g on disk or staged ahead of a sealed chunk: the first run not on disk. */
+static long stage_disk(struct stage *g)
 {
-    long d = h->st2.from;
-    if (h->muni && h->st3.from < d) d = h->st3.from;
+    return atomic_load(&g->sl.active) ? g->sl.from : g->from;
+}
+
+/* Runs whose rows are all on disk. */
+static long disk_done(rs_h5 *h)
+{
+    long d = stage_disk(&h->st2);
+    if (h->muni && stage_disk(&h->st3) < d) d = stage_disk(&h->st3);
     return d;
 }
 
@@ -533,33 +575,110 @@ static void stage_start(rs_h5 *h, long from)
 
 static int write_row(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *data);
 
-/* Write staged chunk k of g (runs g->from .. g->from + K - 1, the last
- * chunk of the dataset possibly shorter) directly: shuffle (as HDF5's
- * shuffle filter: byte b of element i goes to b * nelem + i), deflate,
- * H5Dwrite_chunk with every filter applied. */
-static int chunk_direct(rs_h5 *h, struct stage *g, size_t k)
+static rs_h5_zctx *zctx_new(void)
 {
-    double *src = g->buf + k * (size_t)g->K * g->rowlen;
-    size_t nelem = (size_t)g->K * g->rowlen;
-    for (size_t i = (size_t)g->cnt * g->rowlen; i < nelem; i++) src[i] = NAN; /* past the extent */
-    const unsigned char *in = (const unsigned char *)src;
-    for (size_t b = 0; b < sizeof(double); b++) {
-        unsigned char *o = h->zshuf + b * nelem;
-        for (size_t i = 0; i < nelem; i++) o[i] = in[i * sizeof(double) + b];
+    rs_h5_zctx *z = rs_calloc(1, sizeof *z);
+    if (z && deflateInit2(&z->zs, RS_DEFLATE_LEVEL, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
+        free(z);
+        z = NULL;
     }
-    if (deflateReset(&h->zs) != Z_OK) return -1;
-    h->zs.next_in = h->zshuf;
-    h->zs.avail_in = (uInt)(nelem * sizeof(double));
-    h->zs.next_out = h->zout;
-    h->zs.avail_out = (uInt)h->zout_cap;
-    if (deflate(&h->zs, Z_FINISH) != Z_STREAM_END) return -1;
-    hsize_t off[3] = {(hsize_t)g->from, 0, 0};
-    return H5Dwrite_chunk(g->dsets[k], H5P_DEFAULT, 0, off, (size_t)h->zs.total_out, h->zout) < 0 ? -1 : 0;
+    return z;
 }
 
-/* Write the staged runs of one stage to disk: directly when they are a
- * whole chunk, else (a file resumed mid-chunk, a batch stopped mid-chunk)
- * through HDF5. */
+static void zctx_free(rs_h5_zctx *z)
+{
+    if (!z) return;
+    deflateEnd(&z->zs);
+    free(z);
+}
+
+/* Shuffle (as HDF5's shuffle filter: byte b of element i goes to
+ * b * nelem + i) and deflate nelem doubles into out; the length, 0 on
+ * failure. The shuffled stream is made and fed a strip at a time. */
+static size_t zchunk(rs_h5_zctx *z, const double *src, size_t nelem, unsigned char *out, size_t cap)
+{
+    const unsigned char *in = (const unsigned char *)src;
+    if (deflateReset(&z->zs) != Z_OK) return 0;
+    z->zs.next_out = out;
+    z->zs.avail_out = (uInt)cap;
+    size_t b = 0, i = 0;
+    while (b < sizeof(double)) {
+        size_t m = 0;
+        while (m < RS_ZPIECE && b < sizeof(double)) {
+            size_t take = RS_ZPIECE - m < nelem - i ? RS_ZPIECE - m : nelem - i;
+            for (size_t j = 0; j < take; j++) z->piece[m + j] = in[(i + j) * sizeof(double) + b];
+            m += take;
+            i += take;
+            if (i == nelem) { i = 0; b++; }
+        }
+        z->zs.next_in = z->piece;
+        z->zs.avail_in = (uInt)m;
+        int last = b == sizeof(double), r = deflate(&z->zs, last ? Z_FINISH : Z_NO_FLUSH);
+        if (last ? r != Z_STREAM_END : (r != Z_OK || z->zs.avail_in)) return 0;
+    }
+    return (size_t)z->zs.total_out;
+}
+
+/* Compress the jobs of g's sealed chunk that nobody has claimed yet. */
+static void sealed_work(struct stage *g, rs_h5_zctx *z)
+{
+    if (!atomic_load(&g->sl.active)) return;
+    const size_t nelem = (size_t)g->K * g->rowlen;
+    for (;;) {
+        int k = atomic_fetch_add(&g->sl.next, 1);
+        if (k >= (int)g->ndsets) return;
+        g->sl.zlen[k] = zchunk(z, g->sl.buf + (size_t)k * nelem, nelem, g->sl.z + (size_t)k * g->zcap, g->zcap);
+        atomic_fetch_add(&g->sl.done, 1);
+    }
+}
+
+static int jobs_open(struct stage *g)
+{
+    return atomic_load(&g->sl.active) && atomic_load(&g->sl.next) < (int)g->ndsets;
+}
+
+void rs_h5_help(rs_h5 *h)
+{
+    if (!h || !h->npool || !(jobs_open(&h->st2) || jobs_open(&h->st3))) return;
+    for (int i = 0; i < h->npool; i++) {
+        int free_ = 0;
+        if (!atomic_compare_exchange_strong(&h->pool_busy[i], &free_, 1)) continue;
+        if (!h->pool[i]) h->pool[i] = zctx_new(); /* NULL: the writer does the jobs */
+        if (h->pool[i]) {
+            sealed_work(&h->st2, h->pool[i]);
+            sealed_work(&h->st3, h->pool[i]);
+        }
+        atomic_store(&h->pool_busy[i], 0);
+        return;
+    }
+}
+
+void rs_h5_set_helpers(rs_h5 *h, int n)
+{
+    if (!h) return;
+    h->npool = n < 0 ? 0 : n > RS_ZPOOL ? RS_ZPOOL : n;
+    for (int i = 0; i < RS_ZPOOL; i++) atomic_init(&h->pool_busy[i], 0);
+}
+
+/* Write g's sealed chunk (writer only): claim the jobs left, wait for
+ * those other threads are compressing, write every chunk. */
+static int sealed_finish(rs_h5 *h, struct stage *g)
+{
+    if (!atomic_load(&g->sl.active)) return 0;
+    sealed_work(g, h->zc);
+    while (atomic_load(&g->sl.done) < (int)g->ndsets) sched_yield();
+    int rc = 0;
+    hsize_t off[3] = {(hsize_t)g->sl.from, 0, 0};
+    for (size_t k = 0; k < g->ndsets && !rc; k++)
+        rc = !g->sl.zlen[k] ||
+             H5Dwrite_chunk(g->dsets[k], H5P_DEFAULT, 0, off, g->sl.zlen[k], g->sl.z + k * g->zcap) < 0;
+    atomic_store(&g->sl.active, 0);
+    return rc ? -1 : 0;
+}
+
+/* Write the staged runs of one stage to disk: a whole chunk (or the
+ * dataset's last) is sealed for compression, anything else (a file
+ * resumed mid-chunk, a batch stopped mid-chunk) goes through HDF5. */
 static int stage_flush(rs_h5 *h, struct stage *g)
 {
     if (g->cnt == 0) return 0;
@@ -570,12 +689,26 @@ static int stage_flush(rs_h5 *h, struct stage *g)
         return -1;
     }
     h->pending += bytes;
+    if (sealed_finish(h, g)) return -1;
+    if (g->from % g->K == 0 && (g->cnt == g->K || g->from + g->cnt == h->nruns)) {
+        const size_t nelem = (size_t)g->K * g->rowlen;
+        for (size_t k = 0; k < g->ndsets; k++) /* past the extent of the last chunk */
+            for (size_t i = (size_t)g->cnt * g->rowlen; i < nelem; i++) g->buf[k * nelem + i] = NAN;
+        double *t = g->buf;
+        g->buf = g->spare;
+        g->spare = g->sl.buf = t;
+        g->sl.from = g->from;
+        atomic_store(&g->sl.done, 0);
+        atomic_store(&g->sl.active, 1);
+        atomic_store(&g->sl.next, 0); /* opens the jobs */
+        g->from += g->cnt;
+        g->cnt = 0;
+        return h->npool ? 0 : sealed_finish(h, g);
+    }
     hsize_t start[3] = {(hsize_t)g->from, 0, 0}, count[3] = {(hsize_t)g->cnt, (hsize_t)h->sc->horizon,
                                                             (hsize_t)h->sc->region.n};
-    int direct = h->zs_ready && g->from % g->K == 0 && (g->cnt == g->K || g->from + g->cnt == h->nruns);
     for (size_t k = 0; k < g->ndsets; k++)
-        if (direct ? chunk_direct(h, g, k)
-                   : write_row(g->dsets[k], g->rank, start, count, g->buf + k * (size_t)g->K * g->rowlen)) return -1;
+        if (write_row(g->dsets[k], g->rank, start, count, g->buf + k * (size_t)g->K * g->rowlen)) return -1;
     g->from += g->cnt;
     g->cnt = 0;
     return 0;
@@ -586,6 +719,7 @@ static int stage_flush(rs_h5 *h, struct stage *g)
 static int stage_add(rs_h5 *h, struct stage *g, long run, const double *rows)
 {
     if (!g->ndsets) { g->from = run + 1; return 0; }
+    if (atomic_load(&g->sl.active) && atomic_load(&g->sl.done) == (int)g->ndsets && sealed_finish(h, g)) return -1;
     for (size_t k = 0; k < g->ndsets; k++)
         memcpy(g->buf + (k * (size_t)g->K + (size_t)g->cnt) * g->rowlen, rows + k * g->rowlen,
                g->rowlen * sizeof(double));
@@ -599,11 +733,14 @@ static void h5_free_buffers(rs_h5 *h)
 {
     free(h->st2.buf);
     free(h->st3.buf);
-    free(h->zshuf);
-    free(h->zout);
-    h->zshuf = h->zout = NULL;
-    if (h->zs_ready) deflateEnd(&h->zs);
-    h->zs_ready = 0;
+    free(h->st2.spare); free(h->st2.sl.z); free(h->st2.sl.zlen);
+    free(h->st3.spare); free(h->st3.sl.z); free(h->st3.sl.zlen);
+    h->st2.spare = h->st3.spare = NULL;
+    h->st2.sl.z = h->st3.sl.z = NULL;
+    h->st2.sl.zlen = h->st3.sl.zlen = NULL;
+    zctx_free(h->zc);
+    h->zc = NULL;
+    for (int i = 0; i < h->npool; i++) { zctx_free(h->pool[i]); h->pool[i] = NULL; }
     free(h->ev_before);
     free(h->evbuf);
 }
@@ -1094,7 +1231,14 @@ rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err)
     if (!room_for(h, 0, why, sizeof why))
         return H5FAIL(err, "cannot commit: %s; the runs committed before are kept: make room, then "
                            "finish with the same command and --resume", why);
-    if (final && !h->full[0]) bad |= stage_flush(h, &h->st2) || stage_flush(h, &h->st3);
+    if (final && !h->full[0])
+        bad |= sealed_finish(h, &h->st2) || sealed_finish(h, &h->st3) || stage_flush(h, &h->st2) ||
+               stage_flush(h, &h->st3) || sealed_finish(h, &h->st2) || sealed_finish(h, &h->st3);
+    else
+        for (int q = 0; q < 2; q++) { /* chunks already compressed */
+            struct stage *g = q ? &h->st3 : &h->st2;
+            if (atomic_load(&g->sl.active) && atomic_load(&g->sl.done) == (int)g->ndsets) bad |= sealed_finish(h, g);
+        }
     long done = disk_done(h);
     if (h->ev[0] >= 0) {
         hid_t g = H5Gopen2(h->file, "events", H5P_DEFAULT);

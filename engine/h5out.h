@@ -38,6 +38,13 @@ rs_status rs_h5_write_run(rs_h5 *h, const rs_run_ctx *ctx, rs_error *err);
  * the rows still staged (at the end, or when interrupted). dropped: events
  * dropped since the last commit. */
 rs_status rs_h5_commit(rs_h5 *h, int final, size_t dropped, rs_error *err);
+/* Compression of complete chunks by the batch's threads: with n > 0, a
+ * chunk that the writer completes is left for rs_h5_help calls (any
+ * thread, outside the writer's lock; up to n of them at once, each with a
+ * compressor of the file's, made on first use) and written once
+ * compressed; with 0 (the default) the writer compresses it at once. */
+void rs_h5_set_helpers(rs_h5 *h, int n);
+void rs_h5_help(rs_h5 *h);
 /* Close; NULL is allowed. */
 rs_status rs_h5_close(rs_h5 *h, rs_error *err);
 
