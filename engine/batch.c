@@ -395,7 +395,7 @@ out:
     batch_free(&b);
     /* the batch is complete: design matrix and summaries (engine/summary.c) */
     if (!st && opts->progress) fprintf(stderr, "  writing /summary ...\r");
-    if (!st) st = rs_results_finish(opts->output, sc, err);
+    if (!st) st = rs_results_finish(opts->output, sc, opts->threads > 0 ? opts->threads : omp_get_max_threads(), err);
     if (opts->progress) fprintf(stderr, "                       \r");
     return st;
 }

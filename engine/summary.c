@@ -6,8 +6,8 @@
  * back in blocks of parameter sets (or, when one set's replications do not
  * fit the budget, in strips of months), and writes per set and month the
  * mean, sd, 95% t confidence interval of the mean and the 5/50/95%
- * quantiles across replications, plus per run the value at the last month
- * and the total over the horizon. Memory is bounded by
+ * quantiles across replications (on the batch's threads), plus per run the
+ * value at the last month and the total over the horizon. Memory is bounded by
  * rs_summary_block_doubles whatever the number of runs. Layout follows the
  * rest of the file (netCDF-4: dimension scales, creation order, units and
  * long_name). See docs/output.md.
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <omp.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include "experiment.h"
@@ -73,7 +74,8 @@ static double quantile_select(double *x, size_t n, size_t *lo, double f)
     return (1 - delta) * vl + delta * vh;
 }
 
-void rs_stats_compute(double *x, size_t n, rs_stats *s)
+/* rs_stats_compute with the t quantile of n - 1 degrees of freedom given */
+static void stats_t(double *x, size_t n, double t, rs_stats *s)
 {
     s->mean = s->sd = s->ci_lo = s->ci_hi = s->q05 = s->q50 = s->q95 = NAN;
     if (!n) return;
@@ -84,12 +86,6 @@ void rs_stats_compute(double *x, size_t n, rs_stats *s)
         double ss = 0;
         for (size_t i = 0; i < n; i++) ss += (x[i] - s->mean) * (x[i] - s->mean);
         s->sd = sqrt(ss / (n - 1));
-        /* the quantile depends on n only: computed once per n (not thread-safe;
-         * the summary pass is single-threaded) */
-        static size_t t_n;
-        static double t_q;
-        if (t_n != n) { t_q = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)); t_n = n; }
-        double t = t_q;
         double h = t * s->sd / sqrt((double)n);
         s->ci_lo = s->mean - h;
         s->ci_hi = s->mean + h;
@@ -98,6 +94,16 @@ void rs_stats_compute(double *x, size_t n, rs_stats *s)
     s->q05 = quantile_select(x, n, &lo, 0.05);
     s->q50 = quantile_select(x, n, &lo, 0.50);
     s->q95 = quantile_select(x, n, &lo, 0.95);
+}
+
+static double t975(size_t n)
+{
+    return n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) : NAN;
+}
+
+void rs_stats_compute(double *x, size_t n, rs_stats *s)
+{
+    stats_t(x, n, t975(n), s);
 }
 
 /* ---------------------------------------------------------- HDF5 helpers */
@@ -268,6 +274,7 @@ static void total_units(const char *u, char *out, size_t n)
 typedef struct sum_ctx {
     hid_t g, d_set, d_month, d_run;
     hsize_t nsets, H, R, nruns;
+    int nthreads;
 } sum_ctx;
 
 static int write_rows(hid_t d, hsize_t r0, hsize_t nr, hsize_t ncol, const double *buf)
@@ -326,7 +333,9 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
     hsize_t strip = per_set <= budget ? H : (budget / R >= 1 ? budget / R : 1);
     if (strip > H) strip = H;
     double *buf = malloc((size_t)(sets_per_block * R * strip) * sizeof *buf + 8);
-    double *col = malloc((size_t)R * sizeof *col + 8);
+    const int nt = c->nthreads > 1 ? c->nthreads : 1;
+    double *col = malloc((size_t)nt * (size_t)R * sizeof *col + 8); /* a column per thread */
+    const double tq = t975((size_t)R);
     double *stats = malloc((size_t)(7 * sets_per_block * H) * sizeof *stats + 8);
     double *endv = malloc((size_t)(sets_per_block * R) * sizeof *endv + 8);
     double *tot = malloc((size_t)(sets_per_block * R) * sizeof *tot + 8);
@@ -337,19 +346,26 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
         for (hsize_t m0 = 0; m0 < H && !rc; m0 += strip) {
             hsize_t nm = H - m0 < strip ? H - m0 : strip;
             if (read_block(src, s0 * R, ns * R, m0, nm, buf)) { rc = -1; break; }
-            for (hsize_t si = 0; si < ns; si++) {
-                for (hsize_t m = 0; m < nm; m++) {
+            /* per run: totals (summed in month order) and the last month */
+            for (hsize_t si = 0; si < ns; si++)
+                for (hsize_t m = 0; m < nm; m++)
                     for (hsize_t r = 0; r < R; r++) {
                         double v = buf[((si * R) + r) * nm + m];
-                        col[r] = v;
                         tot[si * R + r] += v;
                         if (m0 + m == H - 1) endv[si * R + r] = v;
                     }
-                    rs_stats st;
-                    rs_stats_compute(col, (size_t)R, &st);
-                    double vals[7] = {st.mean, st.sd, st.ci_lo, st.ci_hi, st.q05, st.q50, st.q95};
-                    for (int q = 0; q < 7; q++) stats[((size_t)q * ns + si) * H + m0 + m] = vals[q];
-                }
+            /* per set and month: the statistics, independent of each other,
+             * on the batch's threads */
+            const long ncell = (long)(ns * nm);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && ncell > 1)
+            for (long cix = 0; cix < ncell; cix++) {
+                const hsize_t si = (hsize_t)cix / nm, m = (hsize_t)cix % nm;
+                double *x = col + (size_t)omp_get_thread_num() * R;
+                for (hsize_t r = 0; r < R; r++) x[r] = buf[((si * R) + r) * nm + m];
+                rs_stats st;
+                stats_t(x, (size_t)R, tq, &st);
+                double vals[7] = {st.mean, st.sd, st.ci_lo, st.ci_hi, st.q05, st.q50, st.q95};
+                for (int q = 0; q < 7; q++) stats[((size_t)q * ns + si) * H + m0 + m] = vals[q];
             }
         }
         for (int q = 0; q < 7 && !rc; q++) rc |= write_rows(out[q], s0, ns, H, stats + (size_t)q * ns * H);
@@ -360,11 +376,12 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
     return rc;
 }
 
-static int write_summary(hid_t f, const rs_scenario *sc)
+static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
 {
     const rs_model *m = rs_model_get();
     sum_ctx c = {.nsets = (hsize_t)sc->nsets, .H = (hsize_t)sc->horizon, .R = (hsize_t)sc->replications,
-                 .nruns = (hsize_t)rs_scenario_nruns(sc), .d_set = -1, .d_month = -1, .d_run = -1};
+                 .nruns = (hsize_t)rs_scenario_nruns(sc), .d_set = -1, .d_month = -1, .d_run = -1,
+                 .nthreads = nthreads};
     c.g = rs_h5u_group_create(f, "summary");
     if (c.g < 0) return -1;
     int rc = rs_h5u_attr_str(c.g, "description",
@@ -409,7 +426,7 @@ static int write_summary(hid_t f, const rs_scenario *sc)
     return rc;
 }
 
-rs_status rs_results_finish(const char *path, const rs_scenario *sc, rs_error *err)
+rs_status rs_results_finish(const char *path, const rs_scenario *sc, int nthreads, rs_error *err)
 {
     if (!getenv("RS_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     const char *bd = getenv("RS_SUMMARY_BLOCK_DOUBLES"); /* tests: force the block and strip paths */
@@ -419,7 +436,7 @@ rs_status rs_results_finish(const char *path, const rs_scenario *sc, rs_error *e
     int rc = 0;
     if (sc->experiment) rc |= write_experiment(f, sc);
     else if (H5Lexists(f, "experiment", H5P_DEFAULT) > 0) H5Ldelete(f, "experiment", H5P_DEFAULT);
-    if (!rc) rc |= write_summary(f, sc);
+    if (!rc) rc |= write_summary(f, sc, nthreads);
     rc |= H5Fclose(f) < 0;
     if (rc) return rs_error_set(err, RS_EIO, path, 0, NULL, "cannot write /experiment and /summary (disk full?)");
     return RS_OK;

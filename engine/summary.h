@@ -13,8 +13,9 @@
 #include "regsim/regsim.h"
 
 /* Write /experiment (when sc has an experiment) and /summary into the
- * complete results file path; replaces them if present. */
-rs_status rs_results_finish(const char *path, const rs_scenario *sc, rs_error *err);
+ * complete results file path; replaces them if present. The statistics
+ * are computed on nthreads threads (the values do not depend on it). */
+rs_status rs_results_finish(const char *path, const rs_scenario *sc, int nthreads, rs_error *err);
 
 /* Statistics of x[n] (x is sorted in place): mean, sd (n-1), the t-based
  * 95% confidence interval of the mean, and the 5/50/95% quantiles (linear
