@@ -47,7 +47,7 @@ void rs_attention_update(rs_world *w, const double *par, int formality)
             int p = w->sp[q];
             if (!w->live[q] || !PS_LIVE(w->st[p])) continue;
             double nd = w->lead[p] == i ? lneed : 1;
-            double wq = sqrt(RS_ND * w->pi[(size_t)i * RS_ND + w->dom[p]]);
+            double wq = w->piw[(size_t)i * RS_ND + w->dom[p]];
             L += nd;
             den += nd * wq;
             w->ad[q] = wq; /* kept for the second pass */

@@ -83,6 +83,7 @@ static void step(void *vw, rs_run_ctx *ctx, int month, gsl_rng *rng)
         double *pi = w->pi + (size_t)i * RS_ND, s = 0;
         for (int d = 0; d < RS_ND; d++) { pi[d] = (1 - sh) * pi[d] + sh * g[d]; s += pi[d]; }
         for (int d = 0; d < RS_ND; d++) pi[d] /= s;
+        rs_pi_weights(w, i);
         rs_event_add(ctx->events, month, EV_ELECTION, -1, i, NAN);
     }
     for (int p = 0; p < w->np; p++) {

@@ -206,14 +206,21 @@ void rs_mlist_build(rs_world *w)
 
 double rs_partnership_trust(const rs_world *w, int p)
 {
-    int o = w->off[p], e = o + w->ns[p], m = 0, k = 0;
-    const int co = PS_LIVE(w->st[p]); /* then every pair of live members shares p */
-    int *J = w->tw_j;                 /* scratch: the live members, gathered once */
+    int o = w->off[p], e = o + w->ns[p], m = 0;
+    int *J = w->tw_j; /* scratch: the live members, gathered once */
     for (int a = o; a < e; a++) if (w->live[a]) J[m++] = w->mu[a];
     double s = 0;
-    for (int x = 0; x < m; x++)
-        for (int y = 0; y < m; y++)
-            if (y != x) { s += co ? rs_trust_co_get(w, J[x], J[y]) : rs_trust_get(w, J[x], J[y]); k++; }
+    if (PS_LIVE(w->st[p])) { /* every pair of live members shares p: no drift */
+        for (int x = 0; x < m; x++) {
+            for (int y = 0; y < x; y++) s += rs_trust_co_get(w, J[x], J[y]);
+            for (int y = x + 1; y < m; y++) s += rs_trust_co_get(w, J[x], J[y]);
+        }
+    } else {
+        for (int x = 0; x < m; x++)
+            for (int y = 0; y < m; y++)
+                if (y != x) s += rs_trust_get(w, J[x], J[y]);
+    }
+    const int k = m * (m - 1);
     return k ? s / k : 0;
 }
 
@@ -252,7 +259,7 @@ static void *world_alloc(const rs_scenario *sc, rs_error *err)
     ALLOC(w->will, N); ALLOC(w->type, N); ALLOC(w->phi, N); ALLOC(w->nmem, N); ALLOC(w->dec, N);
     ALLOC(w->elec, N); ALLOC(w->stamp, N); ALLOC(w->ml_off, N + 1); ALLOC(w->comem, N); ALLOC(w->nb_off, N + 1);
     ALLOC(w->nb, 2 * (size_t)sc->region.nedges); ALLOC(w->xbuf, N); ALLOC(w->cand, N); ALLOC(w->ckey, N);
-    ALLOC(w->ucm, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
+    ALLOC(w->ucm, N * RS_ND); ALLOC(w->piw, N * RS_ND); ALLOC(w->obs_tr, N); ALLOC(w->obs_kt, N); ALLOC(w->lnhalf, N + 1);
     ALLOC(w->tw_j, N); ALLOC(w->tw_base, N); ALLOC(w->tw_ad, N); ALLOC(w->tw_rep, N);
     ALLOC(w->T, N * N); ALLOC(w->tsh, N * N); ALLOC(w->keep_pow, (size_t)w->H + 1);
     ALLOC(w->st, NP); ALLOC(w->dom, NP); ALLOC(w->t0, NP); ALLOC(w->ta, NP); ALLOC(w->tf, NP);
@@ -307,7 +314,7 @@ void rs_coop_world_free(void *vw)
     void *ptrs[] = {
         w->B, w->B0, w->R, w->pi, w->a, w->a0, w->s, w->l, w->rep, w->C, w->L, w->NB, w->money,
         w->paid, w->sat, w->will, w->type, w->phi, w->nmem, w->dec, w->elec, w->stamp, w->ml_off, w->comem,
-        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->tsh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
+        w->nb_off, w->nb, w->xbuf, w->cand, w->ckey, w->ucm, w->piw, w->obs_tr, w->obs_kt, w->lnhalf, w->tw_j, w->tw_base, w->tw_ad, w->tw_rep, w->T, w->tsh, w->keep_pow, w->st, w->dom, w->t0, w->ta,
         w->tf, w->lead, w->conv, w->slead, w->mp, w->off, w->ns, w->K, w->kr, w->kc, w->je, w->cm,
         w->RC, w->I, w->F, w->u, w->Tm, w->abar, w->A, w->Sc, w->J, w->Gs, w->Phi, w->G, w->TC,
         w->KO, w->Q, w->V, w->Vf, w->f_kind, w->f_t0, w->f_cost, w->ucS, w->ucv, w->mu, w->sp, w->live, w->low, w->fs,
@@ -364,6 +371,7 @@ static rs_status world_reset(void *vw, rs_run_ctx *ctx, rs_error *err)
         if (isnan(bpc)) bpc = par[rs_pi.bu_pc] + par[rs_pi.bu_spread] * (2 * u - 1);
         w->B[i] = w->B0[i] = w->pop[i] * bpc;
         gsl_ran_dirichlet(rng[MK_ATTENTION], RS_ND, alpha, w->pi + (size_t)i * RS_ND);
+        rs_pi_weights(w, i);
         w->a[i] = w->a0[i] = beta_mean(rng[MK_FAIRNESS], par[rs_pi.fa_amean]);
         w->s[i] = beta_mean(rng[MK_BUDGET], par[rs_pi.bu_skill]);
         w->will[i] = gsl_rng_uniform(rng[MK_PRODUCTION]) < par[rs_pi.pr_will];
@@ -510,11 +518,17 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
         for (int a = o; a < e; a++) {
             if (!w->live[a]) continue;
             int i = w->mu[a];
-            for (int b = o; b < e; b++)
-                if (b != a && w->live[b]) {
+            if (muni)
+                for (int b = o; b < e; b++) {
+                    if (b == a || !w->live[b]) continue;
                     double t = rs_trust_co_get(w, i, w->mu[b]);
                     tsum += t; tpairs++;
-                    if (muni) { trr[w->mu[b]] += t; ktr[w->mu[b]]++; }
+                    trr[w->mu[b]] += t; ktr[w->mu[b]]++;
+                }
+            else
+                for (int b = o; b < e; b++) {
+                    if (b == a || !w->live[b]) continue;
+                    tsum += rs_trust_co_get(w, i, w->mu[b]); tpairs++;
                 }
             attn += w->ad[a]; attk++;
             satsum += w->sats[a]; satk++;

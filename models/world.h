@@ -100,6 +100,7 @@ typedef struct rs_world {
     double *tw_base, *tw_ad, *tw_rep; /* [n] their experience terms (7.8) */
     double *lnhalf;             /* [n + 1] ln(m / 2), for formality (7.6) */
     double *ucm;                /* [n * RS_ND] unit cost of i alone in domain d, set per run */
+    double *piw;                /* [n * RS_ND] sqrt(RS_ND pi_id): attention weight (7.5), kept with pi */
 
     /* trust [n * n] */
     double *T;
@@ -208,6 +209,12 @@ static inline double rs_logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
 static inline double rs_unit_cost_own(const rs_world *w, int i, int d)
 {
     return w->ucm[(size_t)i * RS_ND + (size_t)d];
+}
+
+/* Recompute i's attention weights after its priorities pi changed. */
+static inline void rs_pi_weights(rs_world *w, int i)
+{
+    for (int d = 0; d < RS_ND; d++) w->piw[(size_t)i * RS_ND + d] = sqrt(RS_ND * w->pi[(size_t)i * RS_ND + d]);
 }
 
 /* Rebuild ml/ml_off from the slots in use (world_reset, and after a
