@@ -154,7 +154,8 @@ if on 5; then
 #    same scenario, first variant, 1 thread, the 36 run series only on both
 #    sides. regsim per run: the whole command over N runs (loading, network,
 #    file creation and /summary included) and the marginal cost of a run,
-#    (t(N) - t(1)) / (N - 1).
+#    (t(N) - t(1)) / (N - 1). Medians of REPS; the Python reference runs
+#    PYREF_RUNS netherlands runs (50x that for Drechtsteden) a repetition.
 pyruns=${PYREF_RUNS:-1}
 if [ "$pyruns" -gt 0 ]; then
   echo "5. per run, 1 thread, run series only, against bench/python_ref (pure Python, same model)"
@@ -165,10 +166,17 @@ if [ "$pyruns" -gt 0 ]; then
     with_reps "scenarios/$sc.json" "$pr" "$tmp/py_$sc.json" series,first
     with_reps "scenarios/$sc.json" "$cr" "$tmp/cN_$sc.json" series,first
     with_reps "scenarios/$sc.json" 1 "$tmp/c1_$sc.json" series,first
-    /usr/bin/time -f "%e" -o "$tmp/pyt" $PY bench/python_ref/regsim_ref.py "$tmp/py_$sc.json" --runs "$pr" -q -o "$tmp/py_$sc.out" >/dev/null
-    ps=$(echo "scale=5; $(cat "$tmp/pyt") / $pr" | bc)
-    wN=$(for i in $(seq "$reps"); do time_run "$tmp/cN_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1; done | median)
-    w1=$(for i in $(seq "$reps"); do time_run "$tmp/c1_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1; done | median)
+    # Python and regsim alternate within each repetition, so that a change
+    # in the load of a shared machine hits both sides alike
+    : > "$tmp/pys"; : > "$tmp/cN"; : > "$tmp/c1"
+    for i in $(seq "$reps"); do
+      /usr/bin/time -f "%e" -o "$tmp/pyt" $PY bench/python_ref/regsim_ref.py "$tmp/py_$sc.json" --runs "$pr" -q -o "$tmp/py_$sc.out" >/dev/null
+      cat "$tmp/pyt" >> "$tmp/pys"
+      time_run "$tmp/cN_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1 >> "$tmp/cN"
+      time_run "$tmp/c1_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1 >> "$tmp/c1"
+    done
+    ps=$(echo "scale=5; $(median < "$tmp/pys") / $pr" | bc)
+    wN=$(median < "$tmp/cN"); w1=$(median < "$tmp/c1")
     cw=$(echo "scale=6; $wN / $cr" | bc); cm=$(echo "scale=6; ($wN - $w1) / ($cr - 1)" | bc)
     printf "   %-14s %-12s %-16s %-16s %s, %s\n" "$sc" "$ps" "$cw" "$cm" "$(echo "scale=0; $ps / $cw" | bc)" "$(echo "scale=0; $ps / $cm" | bc)"
   done
