@@ -11,7 +11,12 @@ cd "$(dirname "$0")/.."
 scale=${FUZZ_RUNS:-1}
 declare -A runs=([scenario]=$((150000 * scale)) [region_csv]=$((150000 * scale)) [resume]=$((3000 * scale)))
 CC=clang cmake -S . -B build-fuzz -DREGSIM_FUZZ=ON -DREGSIM_MPI=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
-cmake --build build-fuzz -j "$(nproc)" 2>&1 | grep -E "warning:|error:" || true
+if ! cmake --build build-fuzz -j "$(nproc)" > build-fuzz/build.log 2>&1; then
+  grep -E "(warning|error):" build-fuzz/build.log || tail -20 build-fuzz/build.log
+  echo "fuzz: the build failed (build-fuzz/build.log)" >&2
+  exit 1
+fi
+grep -E "(warning|error):" build-fuzz/build.log || true
 mkdir -p build-fuzz/findings
 export ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp

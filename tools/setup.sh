@@ -35,6 +35,12 @@ else
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc)" 2>&1 | grep -E "warning|error" || true
+# compiler diagnostics only; a failed build stops here (an old binary must not pass for a new one)
+if ! cmake --build build -j "$(nproc)" > build/build.log 2>&1; then
+  grep -E "(warning|error):" build/build.log || tail -20 build/build.log
+  echo "setup: the build failed (build/build.log)" >&2
+  exit 1
+fi
+grep -E "(warning|error):" build/build.log || true
 test -x build/regsim
 echo "setup: built build/regsim ($(build/regsim --version))"

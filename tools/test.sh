@@ -16,7 +16,12 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 if [ "${REGSIM_TEST_NOSAN:-0}" != 1 ]; then
   echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DREGSIM_SANITIZE=ON >/dev/null
-  cmake --build build-asan -j "$jobs" 2>&1 | grep -E "warning|error" || true
+  if ! cmake --build build-asan -j "$jobs" > build-asan/build.log 2>&1; then
+    grep -E "(warning|error):" build-asan/build.log || tail -20 build-asan/build.log
+    echo "test: the sanitizer build failed (build-asan/build.log)" >&2
+    exit 1
+  fi
+  grep -E "(warning|error):" build-asan/build.log || true
   # OpenMP's runtime keeps its thread pool alive at exit: not a leak of ours.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
