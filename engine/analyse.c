@@ -467,14 +467,17 @@ static int write_sensitivity(hid_t f, int k, char **names, const char *const *dn
     H5Tset_cset(st, H5T_CSET_UTF8);
     hid_t sp = H5Screate_simple(1, &n, NULL);
     hid_t dp = H5Dcreate2(g, "parameter", st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    rc |= dp < 0 || H5Dwrite(dp, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0 || H5DSset_scale(dp, "parameter") < 0;
+    rc |= dp < 0 || H5Dwrite(dp, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0;
+    rs_h5u_scale *ps = NULL; /* owns dp */
+    if (!rc) rc |= !(ps = rs_h5u_scale_make(dp, "parameter"));
+    else if (dp >= 0) H5Dclose(dp);
     for (int i = 0; i < nd && !rc; i++) {
         hid_t d = H5Dcreate2(g, dnames[i], H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         rc |= d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data[i]) < 0 ||
-              H5DSattach_scale(d, dp, 0) < 0 || H5DSset_label(d, 0, "parameter") < 0;
+              rs_h5u_attach(d, 1, &ps) < 0;
         if (d >= 0) H5Dclose(d);
     }
-    if (dp >= 0) H5Dclose(dp);
+    rc |= rs_h5u_scale_close(ps);
     H5Sclose(sp);
     H5Tclose(st);
     H5Gclose(g);

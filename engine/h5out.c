@@ -141,18 +141,14 @@ static hid_t dset_create(hid_t loc, const char *name, hid_t type, int rank, cons
     return d;
 }
 
-static hsize_t clamp_chunk(hsize_t want, hsize_t dim)
-{
-    if (want < 1) want = 1;
-    if (dim >= 1 && want > dim) want = dim;
-    return want;
-}
-
-/* Write a whole 1-d dataset of n values (chunked when large). */
+/* Write a whole 1-d dataset of n values. */
 static hid_t write_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data)
 {
-    hsize_t chunk = clamp_chunk(65536 / H5Tget_size(type), n);
-    hid_t d = dset_create(loc, name, type, 1, &n, NULL, n ? &chunk : NULL, NULL, 1);
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t dcpl = rs_h5u_dcpl(type, 1, &n, RS_DEFLATE_LEVEL);
+    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
     if (d >= 0 && n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         H5Dclose(d);
         return -1;
@@ -169,16 +165,15 @@ static hid_t write_strings(hid_t loc, const char *name, hsize_t n, const char *c
 }
 
 /* A coordinate variable that is also a dimension scale. */
-static hid_t make_dim(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data,
-                      const char *units, const char *long_name)
+static rs_h5u_scale *make_dim(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data,
+                              const char *units, const char *long_name)
 {
     hid_t d = write_1d(loc, name, type, n, data);
-    if (d < 0) return -1;
-    if (H5DSset_scale(d, name) < 0 || rs_h5u_describe(d, units, long_name)) {
-        H5Dclose(d);
-        return -1;
+    if (d < 0 || rs_h5u_describe(d, units, long_name)) {
+        if (d >= 0) H5Dclose(d);
+        return NULL;
     }
-    return d;
+    return rs_h5u_scale_make(d, name);
 }
 
 /* -------------------------------------------------------------- create */
@@ -223,7 +218,8 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     int *iv = NULL;
     double *dv = NULL;
     const char **sv = NULL;
-    hid_t d_run = -1, d_month = -1, d_muni = -1, d_var = -1, d_part = -1, g = -1, gd = -1, d = -1;
+    rs_h5u_scale *d_run = NULL, *d_month = NULL, *d_muni = NULL, *d_var = NULL, *d_part = NULL;
+    hid_t g = -1, gd = -1, d = -1;
     size_t big = (size_t)(nruns > n ? nruns : n);
     if (big < (size_t)H) big = (size_t)H;
     if (big < (size_t)sc->npartnerships) big = (size_t)sc->npartnerships;
@@ -258,13 +254,13 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     for (int i = 0; i < sc->npartnerships; i++) iv[i] = i;
     d_part = make_dim(f, "partnership", H5T_NATIVE_INT, (hsize_t)sc->npartnerships, iv, "1",
                       "index of a partnership of the scenario (formed ones follow)");
-    if (d_run < 0 || d_month < 0 || d_muni < 0 || d_var < 0 || d_part < 0) {
+    if (!d_run || !d_month || !d_muni || !d_var || !d_part) {
         H5FAIL(err, "cannot create the dimensions");
         goto done;
     }
 
     /* coordinates along municipality, variant, partnership */
-#define ATTACH1(D, SCALE) (rs_h5u_attach((D), (SCALE), 0) != 0)
+#define ATTACH1(D, SCALE) (rs_h5u_attach((D), 1, &(SCALE)) != 0)
     d = write_strings(f, "municipality_name", n, (const char *const *)sc->region.name);
     if (d < 0 || ATTACH1(d, d_muni) || rs_h5u_describe(d, NULL, "municipality name")) goto fail_layout;
     H5Dclose(d);
@@ -299,7 +295,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         const rs_series_def *sd = &m->series[s];
         h->series[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 2, dims2, NULL, ch2, &nan, 1);
         if (h->series[s] < 0 || rs_h5u_describe(h->series[s], sd->units, sd->long_name) ||
-            rs_h5u_attach(h->series[s], d_run, 0) || rs_h5u_attach(h->series[s], d_month, 1)) {
+            rs_h5u_attach(h->series[s], 2, (rs_h5u_scale *[]){d_run, d_month})) {
             H5FAIL(err, "cannot create series %s", sd->name);
             goto done;
         }
@@ -311,8 +307,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
             const rs_series_def *sd = &m->muni_series[s];
             h->muni[s] = dset_create(f, sd->name, H5T_NATIVE_DOUBLE, 3, dims3, NULL, ch3, &nan, 1);
             if (h->muni[s] < 0 || rs_h5u_describe(h->muni[s], sd->units, sd->long_name) ||
-                rs_h5u_attach(h->muni[s], d_run, 0) || rs_h5u_attach(h->muni[s], d_month, 1) ||
-                rs_h5u_attach(h->muni[s], d_muni, 2)) {
+                rs_h5u_attach(h->muni[s], 3, (rs_h5u_scale *[]){d_run, d_month, d_muni})) {
                 H5FAIL(err, "cannot create municipality series %s", sd->name);
                 goto done;
             }
@@ -324,11 +319,11 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     if (gd < 0) goto fail_layout;
     rs_h5u_attr_str(gd, "description", "what each run was: join on run to the series");
     for (hsize_t i = 0; i < nruns; i++) ll[i] = (long long)i;
-    hid_t g_run = make_dim(gd, "run", H5T_NATIVE_LLONG, nruns, ll, "1", "run index");
-    if (g_run < 0) goto fail_layout;
+    rs_h5u_scale *g_run = make_dim(gd, "run", H5T_NATIVE_LLONG, nruns, ll, "1", "run index");
+    if (!g_run) goto fail_layout;
     int *sets = rs_malloc(nruns * sizeof(int)), *reps = rs_malloc(nruns * sizeof(int));
     if (!sets || !reps) {
-        free(sets); free(reps); H5Dclose(g_run);
+        free(sets); free(reps); rs_h5u_scale_close(g_run);
         st = rs_error_set(err, RS_ENOMEM, NULL, 0, NULL, "out of memory");
         goto done;
     }
@@ -376,7 +371,7 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
     }
     free(sets);
     free(reps);
-    H5Dclose(g_run);
+    okd &= rs_h5u_scale_close(g_run) == 0;
     d = -1;
     if (!okd) goto fail_layout;
 
@@ -387,12 +382,11 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         /* Event chunks fill up over several runs. Uncompressed, a chunk is
          * rewritten in place with its committed bytes unchanged. */
         hsize_t zero = 0, unl = H5S_UNLIMITED, ech = RS_EV_CHUNK;
-        hid_t e_ev = make_dim(g, "event", H5T_NATIVE_LLONG, 0, NULL, "1", "event index");
-        H5Dclose(e_ev);
-        /* the event scale must be extendable: recreate as chunked */
-        H5Ldelete(g, "event", H5P_DEFAULT);
-        e_ev = dset_create(g, "event", H5T_NATIVE_LLONG, 1, &zero, &unl, &ech, NULL, 0);
-        if (e_ev < 0 || H5DSset_scale(e_ev, "event") < 0 || rs_h5u_describe(e_ev, "1", "event index")) goto fail_layout;
+        /* the event scale grows with the events: chunked, extendable */
+        hid_t ed = dset_create(g, "event", H5T_NATIVE_LLONG, 1, &zero, &unl, &ech, NULL, 0);
+        if (ed >= 0 && rs_h5u_describe(ed, "1", "event index")) { H5Dclose(ed); ed = -1; }
+        rs_h5u_scale *e_ev = ed >= 0 ? rs_h5u_scale_make(ed, "event") : NULL;
+        if (!e_ev) goto fail_layout;
         hid_t types[6] = {H5T_NATIVE_LLONG, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_INT, H5T_NATIVE_DOUBLE};
         const char *units[6] = {"1", "month", "1", "1", "1", "EUR"};
         const char *lns[6] = {"run index", "month of the event", "kind of event (see flag_meanings)",
@@ -400,8 +394,8 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
                               "amount (meaning depends on kind), NaN if none"};
         for (int c = 0; c < 6; c++) {
             h->ev[c] = dset_create(g, ev_names[c], types[c], 1, &zero, &unl, &ech, NULL, 0);
-            if (h->ev[c] < 0 || rs_h5u_describe(h->ev[c], units[c], lns[c]) || rs_h5u_attach(h->ev[c], e_ev, 0)) {
-                H5Dclose(e_ev);
+            if (h->ev[c] < 0 || rs_h5u_describe(h->ev[c], units[c], lns[c]) || rs_h5u_attach(h->ev[c], 1, &e_ev)) {
+                rs_h5u_scale_close(e_ev);
                 goto fail_layout;
             }
         }
@@ -415,10 +409,10 @@ static rs_status build_layout(rs_h5 *h, const rs_scenario *sc, const char *cmdli
         }
         if (attr_i32_array(h->ev[2], "flag_values", iv, (hsize_t)nk) || rs_h5u_attr_str(h->ev[2], "flag_meanings", list) ||
             rs_h5u_attr_i64(g, "events_committed", 0) || rs_h5u_attr_i64(g, "events_dropped", 0)) {
-            H5Dclose(e_ev);
+            rs_h5u_scale_close(e_ev);
             goto fail_layout;
         }
-        H5Dclose(e_ev);
+        if (rs_h5u_scale_close(e_ev)) goto fail_layout;
         H5Gclose(g);
         g = -1;
     }
@@ -449,11 +443,11 @@ done:
     if (d >= 0) H5Dclose(d);
     if (g >= 0) H5Gclose(g);
     if (gd >= 0) H5Gclose(gd);
-    if (d_run >= 0) H5Dclose(d_run);
-    if (d_month >= 0) H5Dclose(d_month);
-    if (d_muni >= 0) H5Dclose(d_muni);
-    if (d_var >= 0) H5Dclose(d_var);
-    if (d_part >= 0) H5Dclose(d_part);
+    /* the scales' back-references are written here, also for a failed layout */
+    rs_h5u_scale *scales[5] = {d_run, d_month, d_muni, d_var, d_part};
+    for (int i = 0; i < 5; i++)
+        if (rs_h5u_scale_close(scales[i]) && st == RS_OK)
+            st = H5FAIL(err, "cannot write the file layout (disk full or not writable?)");
     free(ll); free(iv); free(dv); free(sv);
     return st;
 }

@@ -25,6 +25,24 @@ hid_t rs_h5u_group_create(hid_t parent, const char *name);
 hid_t rs_h5u_vlen_str(void);
 /* units and long_name attributes (either may be NULL). */
 int rs_h5u_describe(hid_t d, const char *units, const char *long_name);
-/* Attach dimension scale sc as dimension idx of d, labelled with its name. */
-int rs_h5u_attach(hid_t d, hid_t sc, unsigned idx);
+/* Creation properties (close with H5Pclose) of a fixed-size dataset written
+ * whole: data of at most RS_H5U_SMALL bytes contiguous and unfiltered
+ * (deflating a few hundred bytes costs a compressor set-up of ~0.2 M
+ * instructions in HDF5's filter and saves nothing), larger data in chunks of
+ * at most 64 KB along the first dimension, shuffled (numbers) and deflated
+ * at level. Attribute creation order is tracked. */
+#define RS_H5U_SMALL 8192
+hid_t rs_h5u_dcpl(hid_t type, int rank, const hsize_t *dims, int level);
+/* Dimension scales attached in bulk (h5util.c says why). A scale owns its
+ * dataset; rs_h5u_scale_close writes the scale's back-references, closes the
+ * dataset and frees the scale. */
+typedef struct rs_h5u_scale rs_h5u_scale;
+/* Make dataset d (owned from now on, closed on failure) a scale named name. */
+rs_h5u_scale *rs_h5u_scale_make(hid_t d, const char *name);
+hid_t rs_h5u_scale_id(const rs_h5u_scale *s);
+/* Attach scale sc[i] to dimension i of d, for i < rank, each labelled with the
+ * scale's name; once per dataset. */
+int rs_h5u_attach(hid_t d, int rank, rs_h5u_scale *const *sc);
+/* Write the back-references, close the dataset, free s (NULL: nothing). */
+int rs_h5u_scale_close(rs_h5u_scale *s);
 #endif

@@ -108,36 +108,10 @@ void rs_stats_compute(double *x, size_t n, rs_stats *s)
 
 /* ---------------------------------------------------------- HDF5 helpers */
 
-
-
-
-
-static hsize_t clampc(hsize_t want, hsize_t dim)
-{
-    if (want < 1) want = 1;
-    if (dim >= 1 && want > dim) want = dim;
-    return want;
-}
-
 static hid_t dset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims)
 {
-    hsize_t chunk[2];
-    size_t per = H5Tget_size(type);
-    if (rank == 1) chunk[0] = clampc(65536 / per, dims[0]);
-    else {
-        chunk[1] = clampc(dims[1], dims[1]);
-        chunk[0] = clampc(65536 / per / (chunk[1] ? chunk[1] : 1), dims[0]);
-    }
     hid_t sp = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    int empty = 0;
-    for (int i = 0; i < rank; i++) empty |= dims[i] == 0;
-    if (!empty) {
-        H5Pset_chunk(dcpl, rank, chunk);
-        if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
-        H5Pset_deflate(dcpl, 4);
-    }
+    hid_t dcpl = rs_h5u_dcpl(type, rank, dims, 4);
     if (H5Tget_class(type) == H5T_FLOAT) {
         double nan = NAN;
         H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
@@ -148,25 +122,24 @@ static hid_t dset(hid_t loc, const char *name, hid_t type, int rank, const hsize
     return d;
 }
 
-
-
-
-/* Whole 1-d dataset over dimension scale dim (dim < 0: make it a scale). */
-static int put_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data, hid_t dim,
-                  const char *units, const char *ln, hid_t *keep)
+/* Whole 1-d dataset over dimension scale dim (NULL: make it a scale, *keep). */
+static int put_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data, rs_h5u_scale *dim,
+                  const char *units, const char *ln, rs_h5u_scale **keep)
 {
     hid_t d = dset(loc, name, type, 1, &n);
     if (d < 0) return -1;
     int rc = n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0;
-    if (!rc && dim < 0) rc = H5DSset_scale(d, name) < 0;
-    if (!rc && dim >= 0) rc = rs_h5u_attach(d, dim, 0);
     if (!rc) rc = rs_h5u_describe(d, units, ln);
-    if (keep && !rc) *keep = d;
-    else H5Dclose(d);
+    if (!rc && dim) rc = rs_h5u_attach(d, 1, &dim);
+    if (!rc && !dim && keep) {
+        *keep = rs_h5u_scale_make(d, name);
+        return *keep ? 0 : -1;
+    }
+    H5Dclose(d);
     return rc ? -1 : 0;
 }
 
-static int put_strings(hid_t loc, const char *name, hsize_t n, const char *const *s, hid_t dim, const char *ln)
+static int put_strings(hid_t loc, const char *name, hsize_t n, const char *const *s, rs_h5u_scale *dim, const char *ln)
 {
     hid_t t = rs_h5u_vlen_str();
     int rc = put_1d(loc, name, t, n, s, dim, NULL, ln, NULL);
@@ -210,12 +183,12 @@ static int write_experiment(hid_t f, const rs_scenario *sc)
     double *lo = malloc(k * sizeof *lo + 1), *hi = malloc(k * sizeof *hi + 1);
     const char **dist = malloc(k * sizeof *dist + 1);
     if (!iv || !names || !lo || !hi || !dist) rc = -1;
-    hid_t d_point = -1, d_factor = -1;
+    rs_h5u_scale *d_point = NULL, *d_factor = NULL;
     if (!rc) {
         for (hsize_t i = 0; i < n; i++) iv[i] = (int)i;
-        rc |= put_1d(g, "point", H5T_NATIVE_INT, n, iv, -1, "1", "design point index", &d_point);
+        rc |= put_1d(g, "point", H5T_NATIVE_INT, n, iv, NULL, "1", "design point index", &d_point);
         for (hsize_t i = 0; i < k; i++) iv[i] = (int)i;
-        rc |= put_1d(g, "factor", H5T_NATIVE_INT, k, iv, -1, "1", "factor index", &d_factor);
+        rc |= put_1d(g, "factor", H5T_NATIVE_INT, k, iv, NULL, "1", "factor index", &d_factor);
     }
     if (!rc) {
         for (hsize_t i = 0; i < k; i++) {
@@ -244,12 +217,12 @@ static int write_experiment(hid_t f, const rs_scenario *sc)
         rc |= d < 0;
         if (d >= 0) {
             rc |= n && k && H5Dwrite(d, mats[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, mats[i].data) < 0;
-            rc |= rs_h5u_attach(d, d_point, 0) || rs_h5u_attach(d, d_factor, 1) || rs_h5u_describe(d, "1", mats[i].ln);
+            rc |= rs_h5u_attach(d, 2, (rs_h5u_scale *[]){d_point, d_factor}) || rs_h5u_describe(d, "1", mats[i].ln);
             H5Dclose(d);
         }
     }
-    if (d_point >= 0) H5Dclose(d_point);
-    if (d_factor >= 0) H5Dclose(d_factor);
+    rc |= rs_h5u_scale_close(d_point);
+    rc |= rs_h5u_scale_close(d_factor);
     free(iv); free(names); free(lo); free(hi); free(dist);
     H5Gclose(g);
     return rc ? -1 : 0;
@@ -272,7 +245,8 @@ static void total_units(const char *u, char *out, size_t n)
 }
 
 typedef struct sum_ctx {
-    hid_t g, d_set, d_month, d_run;
+    hid_t g;
+    rs_h5u_scale *d_set, *d_month, *d_run;
     hsize_t nsets, H, R, nruns;
     int nthreads;
 } sum_ctx;
@@ -315,7 +289,7 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
         snprintf(name, sizeof name, "%s_%s", sd->name, stat_names[s]);
         snprintf(ln, sizeof ln, "%s of %s", stat_text[s], sd->long_name);
         out[s] = dset(c->g, name, H5T_NATIVE_DOUBLE, 2, d2);
-        rc |= out[s] < 0 || rs_h5u_attach(out[s], c->d_set, 0) || rs_h5u_attach(out[s], c->d_month, 1) ||
+        rc |= out[s] < 0 || rs_h5u_attach(out[s], 2, (rs_h5u_scale *[]){c->d_set, c->d_month}) ||
               rs_h5u_describe(out[s], sd->units, ln);
     }
     total_units(sd->units, tu, sizeof tu);
@@ -323,7 +297,7 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
         snprintf(name, sizeof name, "%s_%s", sd->name, s == 7 ? "end" : "total");
         snprintf(ln, sizeof ln, "%s: %s", s == 7 ? "value at the last month" : "total over the horizon", sd->long_name);
         out[s] = dset(c->g, name, H5T_NATIVE_DOUBLE, 1, &d1);
-        rc |= out[s] < 0 || rs_h5u_attach(out[s], c->d_run, 0) || rs_h5u_describe(out[s], s == 7 ? sd->units : tu, ln);
+        rc |= out[s] < 0 || rs_h5u_attach(out[s], 1, &c->d_run) || rs_h5u_describe(out[s], s == 7 ? sd->units : tu, ln);
     }
     /* blocks of sets; a set too big for the budget is done in month strips */
     size_t budget = rs_summary_block_doubles < 16 ? 16 : rs_summary_block_doubles;
@@ -380,7 +354,7 @@ static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
 {
     const rs_model *m = rs_model_get();
     sum_ctx c = {.nsets = (hsize_t)sc->nsets, .H = (hsize_t)sc->horizon, .R = (hsize_t)sc->replications,
-                 .nruns = (hsize_t)rs_scenario_nruns(sc), .d_set = -1, .d_month = -1, .d_run = -1,
+                 .nruns = (hsize_t)rs_scenario_nruns(sc), .d_set = NULL, .d_month = NULL, .d_run = NULL,
                  .nthreads = nthreads};
     c.g = rs_h5u_group_create(f, "summary");
     if (c.g < 0) return -1;
@@ -398,11 +372,11 @@ static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
     if (!ll || !iv || !sv) rc = -1;
     if (!rc) {
         for (hsize_t i = 0; i < c.nsets; i++) iv[i] = (int)i;
-        rc |= put_1d(c.g, "set", H5T_NATIVE_INT, c.nsets, iv, -1, "1", "parameter set index (variant x design point)", &c.d_set);
+        rc |= put_1d(c.g, "set", H5T_NATIVE_INT, c.nsets, iv, NULL, "1", "parameter set index (variant x design point)", &c.d_set);
         for (hsize_t i = 0; i < c.H; i++) iv[i] = (int)i + 1;
-        rc |= put_1d(c.g, "month", H5T_NATIVE_INT, c.H, iv, -1, "month", "month since start (1 = first month)", &c.d_month);
+        rc |= put_1d(c.g, "month", H5T_NATIVE_INT, c.H, iv, NULL, "month", "month since start (1 = first month)", &c.d_month);
         for (hsize_t i = 0; i < c.nruns; i++) ll[i] = (long long)i;
-        rc |= put_1d(c.g, "run", H5T_NATIVE_LLONG, c.nruns, ll, -1, "1", "run index", &c.d_run);
+        rc |= put_1d(c.g, "run", H5T_NATIVE_LLONG, c.nruns, ll, NULL, "1", "run index", &c.d_run);
     }
     if (!rc) {
         for (hsize_t i = 0; i < c.nsets; i++) sv[i] = sc->sets[i].label;
@@ -419,9 +393,9 @@ static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
         rc |= summarise_series(&c, src, &m->series[s]);
         H5Dclose(src);
     }
-    if (c.d_set >= 0) H5Dclose(c.d_set);
-    if (c.d_month >= 0) H5Dclose(c.d_month);
-    if (c.d_run >= 0) H5Dclose(c.d_run);
+    rc |= rs_h5u_scale_close(c.d_set);
+    rc |= rs_h5u_scale_close(c.d_month);
+    rc |= rs_h5u_scale_close(c.d_run);
     H5Gclose(c.g);
     return rc;
 }
