@@ -70,7 +70,15 @@ static double quantile_select(double *x, size_t n, size_t *lo, double f)
     const double delta = index - lhs;
     double vl = order_stat(x, n, lo, lhs);
     if (lhs == n - 1) return vl;
-    double vh = order_stat(x, n, lo, lhs + 1);
+    /* the next order statistic is the smallest value right of lhs: moved
+     * into place, so that everything left of *lo stays selected */
+    size_t k = lhs + 1, mi = k;
+    if (k >= *lo) {
+        for (size_t i = k + 1; i < n; i++) if (x[i] < x[mi]) mi = i;
+        double t = x[k]; x[k] = x[mi]; x[mi] = t;
+        *lo = k + 1;
+    }
+    double vh = x[k];
     return (1 - delta) * vl + delta * vh;
 }
 
