@@ -27,13 +27,17 @@
 #include "internal.h"
 
 /* A compressor: zlib stream (about 320 KB: a smaller window would make
- * zlib slide its hash table every few KB, 2x slower) and a strip of
- * shuffled bytes. */
-#define RS_ZPIECE 16384
+ * zlib slide its hash table every few KB, 2x slower) and the shuffled
+ * bytes of a chunk (grown to the largest chunk compressed). */
+/* room beyond deflateBound for the block ends and stored-block headers of
+ * switching levels between byte planes (zchunk) */
+#define RS_ZSLACK 128
 #define RS_ZPOOL 8
 typedef struct rs_h5_zctx {
     z_stream zs;
-    unsigned char piece[RS_ZPIECE];
+    int level; /* the stream's level now: deflateReset keeps it */
+    unsigned char *sh;
+    size_t shcap;
 } rs_h5_zctx;
 
 struct rs_h5 {
@@ -497,7 +501,7 @@ static rs_h5 *h5_new(const char *path, const rs_scenario *sc, rs_error *err)
     for (int q = 0; q < 2 && zok; q++) {
         struct stage *g = gs[q];
         size_t cb = (size_t)g->K * g->rowlen * sizeof(double);
-        g->zcap = deflateBound(&h->zc->zs, (uLong)cb);
+        g->zcap = deflateBound(&h->zc->zs, (uLong)cb) + RS_ZSLACK;
         g->spare = rs_malloc(g->ndsets * cb + 1);
         g->sl.z = rs_malloc(g->ndsets * g->zcap + 1);
         g->sl.zlen = rs_calloc(g->ndsets + 1, sizeof(size_t));
@@ -577,6 +581,7 @@ static rs_h5_zctx *zctx_new(void)
         free(z);
         z = NULL;
     }
+    if (z) z->level = RS_DEFLATE_LEVEL;
     return z;
 }
 
@@ -584,31 +589,101 @@ static void zctx_free(rs_h5_zctx *z)
 {
     if (!z) return;
     deflateEnd(&z->zs);
+    free(z->sh);
     free(z);
+}
+
+/* The bytes of pl[0..n) equal to the byte before, counted eight at a time
+ * (a zero-byte test on words); stops early once past stop. */
+static size_t repeats(const unsigned char *pl, size_t n, size_t stop)
+{
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, pairs = 0x00ff00ff00ff00ffULL;
+    size_t rep = 0, i = 1;
+    while (i + 8 <= n && rep <= stop) {
+        uint64_t acc = 0; /* eight counters of at most 255 */
+        for (size_t end = i + 8 * 255; i + 8 <= n && i < end; i += 8) {
+            uint64_t a, b;
+            memcpy(&a, pl + i, 8);
+            memcpy(&b, pl + i - 1, 8);
+            uint64_t d = a ^ b;
+            acc += ~(((d & lo7) + lo7) | d | lo7) >> 7; /* 1 in each zero byte */
+        }
+        acc = (acc & pairs) + ((acc >> 8) & pairs);
+        rep += (size_t)((acc * 0x0001000100010001ULL) >> 48);
+    }
+    for (; i < n && rep <= stop; i++) rep += pl[i] == pl[i - 1];
+    return rep;
+}
+
+/* Whether a byte plane of n bytes is noise that deflate cannot shrink:
+ * hardly any repeats (nothing for run-length matches) and byte values about
+ * equally frequent (order-0 entropy at least 7.8 bits, so Huffman codes save
+ * at most 2.5 %). Such planes, the low mantissa bytes of most real-valued
+ * series, are 22 % of the bytes of a Drechtsteden chunk but most of the
+ * compression time; they go into stored blocks instead (bench/RESULTS.md). */
+static int plane_is_noise(const unsigned char *pl, size_t n)
+{
+    if (repeats(pl, n, n / 64) * 64 > n) return 0;
+    unsigned cnt[256] = {0};
+    for (size_t i = 0; i < n; i++) cnt[pl[i]]++;
+    double bits = 0; /* order-0 entropy of the plane, in bits */
+    for (int k = 0; k < 256; k++)
+        if (cnt[k]) bits -= cnt[k] * log2((double)cnt[k] / (double)n);
+    return bits >= 7.8 * (double)n;
 }
 
 /* Shuffle (as HDF5's shuffle filter: byte b of element i goes to
  * b * nelem + i) and deflate nelem doubles into out; the length, 0 on
- * failure. The shuffled stream is made and fed a strip at a time. */
+ * failure. Each byte plane is deflated at level 0 (stored) if it is noise,
+ * else at RS_DEFLATE_LEVEL; the stream stays one ordinary zlib stream. out
+ * must hold deflateBound plus RS_ZSLACK bytes. */
 static size_t zchunk(rs_h5_zctx *z, const double *src, size_t nelem, unsigned char *out, size_t cap)
 {
+    enum { W = sizeof(double) };
     const unsigned char *in = (const unsigned char *)src;
+    if (z->shcap < nelem * W) {
+        unsigned char *nb = realloc(z->sh, nelem * W);
+        if (!nb) return 0;
+        z->sh = nb;
+        z->shcap = nelem * W;
+    }
+    unsigned char *sh = z->sh;
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* eight elements at a time: an 8 x 8 byte transpose in three rounds of
+     * swaps (byte b of a loaded word is byte b in memory) */
+    for (; i + 8 <= nelem; i += 8) {
+        uint64_t m[8];
+        memcpy(m, in + i * W, sizeof m);
+        for (int j = 0; j < 8; j += 2) {
+            uint64_t t = ((m[j] >> 8) ^ m[j + 1]) & 0x00ff00ff00ff00ffULL;
+            m[j + 1] ^= t; m[j] ^= t << 8;
+        }
+        for (int j = 0; j < 8; j += (j & 1) ? 3 : 1) {
+            uint64_t t = ((m[j] >> 16) ^ m[j + 2]) & 0x0000ffff0000ffffULL;
+            m[j + 2] ^= t; m[j] ^= t << 16;
+        }
+        for (int j = 0; j < 4; j++) {
+            uint64_t t = ((m[j] >> 32) ^ m[j + 4]) & 0x00000000ffffffffULL;
+            m[j + 4] ^= t; m[j] ^= t << 32;
+        }
+        for (size_t b = 0; b < W; b++) memcpy(sh + b * nelem + i, &m[b], 8);
+    }
+#endif
+    for (; i < nelem; i++)
+        for (size_t b = 0; b < W; b++) sh[b * nelem + i] = in[i * W + b];
     if (deflateReset(&z->zs) != Z_OK) return 0;
     z->zs.next_out = out;
     z->zs.avail_out = (uInt)cap;
-    size_t b = 0, i = 0;
-    while (b < sizeof(double)) {
-        size_t m = 0;
-        while (m < RS_ZPIECE && b < sizeof(double)) {
-            size_t take = RS_ZPIECE - m < nelem - i ? RS_ZPIECE - m : nelem - i;
-            for (size_t j = 0; j < take; j++) z->piece[m + j] = in[(i + j) * sizeof(double) + b];
-            m += take;
-            i += take;
-            if (i == nelem) { i = 0; b++; }
+    for (size_t b = 0; b < W; b++) {
+        int lv = plane_is_noise(sh + b * nelem, nelem) ? 0 : RS_DEFLATE_LEVEL;
+        if (lv != z->level) {
+            if (deflateParams(&z->zs, lv, Z_RLE) != Z_OK) return 0;
+            z->level = lv;
         }
-        z->zs.next_in = z->piece;
-        z->zs.avail_in = (uInt)m;
-        int last = b == sizeof(double), r = deflate(&z->zs, last ? Z_FINISH : Z_NO_FLUSH);
+        z->zs.next_in = sh + b * nelem;
+        z->zs.avail_in = (uInt)nelem;
+        int last = b + 1 == W, r = deflate(&z->zs, last ? Z_FINISH : Z_NO_FLUSH);
         if (last ? r != Z_STREAM_END : (r != Z_OK || z->zs.avail_in)) return 0;
     }
     return (size_t)z->zs.total_out;
