@@ -154,12 +154,18 @@ if on 5; then
 #    same scenario, first variant, 1 thread, the 36 run series only on both
 #    sides. regsim per run: the whole command over N runs (loading, network,
 #    file creation and /summary included) and the marginal cost of a run,
-#    (t(N) - t(1)) / (N - 1). Medians of REPS; the Python reference runs
-#    PYREF_RUNS netherlands runs (50x that for Drechtsteden) a repetition.
+#    (t(N) - t(1)) / (N - 1). Then the simulation alone on both sides, no
+#    output: the reference's own time per run (world reset, every month,
+#    the series kept in lists; not loading, not its JSON dump) and
+#    build/bench_simonly (rs_runner_run into memory; median of 5 passes over
+#    1,000 Drechtsteden or 4 netherlands runs). Medians of REPS; the Python
+#    reference runs PYREF_RUNS netherlands runs (50x that for Drechtsteden)
+#    a repetition.
 pyruns=${PYREF_RUNS:-1}
 if [ "$pyruns" -gt 0 ]; then
   echo "5. per run, 1 thread, run series only, against bench/python_ref (pure Python, same model)"
-  printf "   %-14s %-12s %-16s %-16s %-s\n" scenario python_s regsim_s_whole regsim_s_marg "ratio (whole, marginal)"
+  printf "   %-14s %-12s %-16s %-16s %-24s %-12s %-12s %s\n" scenario python_s regsim_s_whole regsim_s_marg \
+    "ratio (whole, marginal)" python_sim_s regsim_sim_s "ratio (simulation only)"
   for sc in drechtsteden netherlands; do
     pr=$([ $sc = drechtsteden ] && echo $((pyruns * 50)) || echo "$pyruns")
     cr=$([ $sc = drechtsteden ] && echo 1000 || echo 20)
@@ -168,17 +174,22 @@ if [ "$pyruns" -gt 0 ]; then
     with_reps "scenarios/$sc.json" 1 "$tmp/c1_$sc.json" series,first
     # Python and regsim alternate within each repetition, so that a change
     # in the load of a shared machine hits both sides alike
-    : > "$tmp/pys"; : > "$tmp/cN"; : > "$tmp/c1"
+    sr=$([ $sc = drechtsteden ] && echo 1000 || echo 4)
+    : > "$tmp/pys"; : > "$tmp/cN"; : > "$tmp/c1"; : > "$tmp/pysim"; : > "$tmp/csim"
     for i in $(seq "$reps"); do
       /usr/bin/time -f "%e" -o "$tmp/pyt" $PY bench/python_ref/regsim_ref.py "$tmp/py_$sc.json" --runs "$pr" -q -o "$tmp/py_$sc.out" >/dev/null
       cat "$tmp/pyt" >> "$tmp/pys"
+      $PY -c "import json, sys; print(json.load(open(sys.argv[1]))['seconds_per_run'])" "$tmp/py_$sc.out" >> "$tmp/pysim"
       time_run "$tmp/cN_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1 >> "$tmp/cN"
       time_run "$tmp/c1_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1 >> "$tmp/c1"
+      build/bench_simonly "$tmp/cN_$sc.json" "$sr" | cut -d' ' -f2 >> "$tmp/csim"
     done
     ps=$(echo "scale=5; $(median < "$tmp/pys") / $pr" | bc)
     wN=$(median < "$tmp/cN"); w1=$(median < "$tmp/c1")
     cw=$(echo "scale=6; $wN / $cr" | bc); cm=$(echo "scale=6; ($wN - $w1) / ($cr - 1)" | bc)
-    printf "   %-14s %-12s %-16s %-16s %s, %s\n" "$sc" "$ps" "$cw" "$cm" "$(echo "scale=0; $ps / $cw" | bc)" "$(echo "scale=0; $ps / $cm" | bc)"
+    psim=$(printf "%.5f" "$(median < "$tmp/pysim")"); csim=$(printf "%.6f" "$(median < "$tmp/csim")")
+    printf "   %-14s %-12s %-16s %-16s %-24s %-12s %-12s %s\n" "$sc" "$ps" "$cw" "$cm" \
+      "$(echo "scale=0; $ps / $cw" | bc), $(echo "scale=0; $ps / $cm" | bc)" "$psim" "$csim" "$(echo "scale=0; $psim / $csim" | bc)"
   done
 fi
 fi
