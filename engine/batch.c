@@ -83,6 +83,7 @@ typedef struct batch {
     double t0, last_commit, last_progress;
     long done_before;
     int progress;
+    double *kept; /* the run series for the summaries (summary.h), or NULL */
 } batch;
 
 static void record_failure(batch *b, const rs_error *e)
@@ -127,6 +128,11 @@ static void drain(batch *b, int force_commit)
         rs_run_ctx ctx = {.sc = b->sc, .run = nw, .series = s->series,
                           .muni_series = s->muni, .events = b->sc->outputs.events ? &s->log : NULL};
         if (rs_h5_write_run(b->h5, &ctx, &e)) { record_failure(b, &e); return; }
+        if (b->kept) {
+            const size_t H = (size_t)b->sc->horizon, N = (size_t)b->nruns;
+            for (size_t q = 0; q < b->m->nseries; q++)
+                memcpy(b->kept + (q * N + (size_t)nw) * H, s->series + q * H, H * sizeof(double));
+        }
         b->dropped += s->log.dropped;
         wrote = 1;
         atomic_store(&s->ready, 0);
@@ -317,6 +323,10 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
     long todo = b.nruns - done;
     if (todo < nthreads) nthreads = todo > 0 ? (int)todo : 1;
     if ((st = batch_alloc(&b, nthreads, err))) goto out;
+    /* keep the run series for the summaries when this batch writes them all
+     * and they fit (else they are read back; without memory, too) */
+    size_t nkept = done ? 0 : rs_summary_kept_doubles(sc);
+    b.kept = nkept ? malloc(nkept * sizeof(double)) : NULL;
     b.t0 = b.last_commit = t0;
     b.progress = opts->progress;
 
@@ -395,7 +405,10 @@ out:
     batch_free(&b);
     /* the batch is complete: design matrix and summaries (engine/summary.c) */
     if (!st && opts->progress) fprintf(stderr, "  writing /summary ...\r");
-    if (!st) st = rs_results_finish(opts->output, sc, opts->threads > 0 ? opts->threads : omp_get_max_threads(), err);
+    if (!st)
+        st = rs_results_finish(opts->output, sc, opts->threads > 0 ? opts->threads : omp_get_max_threads(), b.kept,
+                               err);
+    free(b.kept);
     if (opts->progress) fprintf(stderr, "                       \r");
     return st;
 }

@@ -290,7 +290,8 @@ rs_status rs_mpi_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_
     rs_error ce;
     rs_status cs = rs_h5_close(h5, &ce);
     if (!st && cs) { *err = ce; st = cs; }
-    if (!st) st = rs_results_finish(opts->output, sc, opts->threads > 0 ? opts->threads : omp_get_max_threads(), err); /* /experiment, /summary: engine/summary.c */
+    if (!st) st = rs_results_finish(opts->output, sc, opts->threads > 0 ? opts->threads : omp_get_max_threads(), NULL,
+                                     err); /* /experiment, /summary: engine/summary.c */
     /* slot[W] aliases a buffer now in use; slot[0..W-1] and spare own them */
     for (long i = 0; slot && i < W; i++) free(slot[i]);
     free(spare);

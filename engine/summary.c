@@ -27,6 +27,15 @@
 #include "h5util.h"
 
 size_t rs_summary_block_doubles = (size_t)4 << 20; /* 32 MiB of series values */
+size_t rs_summary_cache_bytes = (size_t)64 << 20;
+
+size_t rs_summary_kept_doubles(const rs_scenario *sc)
+{
+    const char *cb = getenv("RS_SUMMARY_CACHE_BYTES");
+    if (cb && *cb) rs_summary_cache_bytes = (size_t)strtoull(cb, NULL, 10);
+    size_t n = rs_model_get()->nseries * (size_t)rs_scenario_nruns(sc) * (size_t)sc->horizon;
+    return n && n <= rs_summary_cache_bytes / sizeof(double) ? n : 0;
+}
 
 /* Order statistic k (0-based) of x[0..n). x[0..*lo) holds the *lo smallest
  * values, and a k < *lo must be one selected before (then x[k] is final).
@@ -272,8 +281,15 @@ static int write_rows(hid_t d, hsize_t r0, hsize_t nr, hsize_t ncol, const doubl
     return rc;
 }
 
-static int read_block(hid_t d, hsize_t r0, hsize_t nr, hsize_t c0, hsize_t nc, double *buf)
+/* Rows [r0, r0+nr), months [c0, c0+nc) of a series, from the rows kept in
+ * memory (mem: [nruns][H]) or else from its dataset d. */
+static int read_block(hid_t d, const double *mem, hsize_t H, hsize_t r0, hsize_t nr, hsize_t c0, hsize_t nc,
+                      double *buf)
 {
+    if (mem) {
+        for (hsize_t i = 0; i < nr; i++) memcpy(buf + i * nc, mem + (r0 + i) * H + c0, nc * sizeof *buf);
+        return 0;
+    }
     hid_t fs = H5Dget_space(d);
     hsize_t start[2] = {r0, c0}, count[2] = {nr, nc};
     H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
@@ -285,7 +301,7 @@ static int read_block(hid_t d, hsize_t r0, hsize_t nr, hsize_t c0, hsize_t nc, d
 }
 
 /* Summarise one series. */
-static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
+static int summarise_series(sum_ctx *c, hid_t src, const double *mem, const rs_series_def *sd)
 {
     const hsize_t H = c->H, R = c->R, nsets = c->nsets;
     hid_t out[9];
@@ -327,7 +343,7 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
         memset(tot, 0, (size_t)(ns * R) * sizeof *tot);
         for (hsize_t m0 = 0; m0 < H && !rc; m0 += strip) {
             hsize_t nm = H - m0 < strip ? H - m0 : strip;
-            if (read_block(src, s0 * R, ns * R, m0, nm, buf)) { rc = -1; break; }
+            if (read_block(src, mem, H, s0 * R, ns * R, m0, nm, buf)) { rc = -1; break; }
             /* per run: totals (summed in month order) and the last month */
             for (hsize_t si = 0; si < ns; si++)
                 for (hsize_t m = 0; m < nm; m++)
@@ -358,7 +374,7 @@ static int summarise_series(sum_ctx *c, hid_t src, const rs_series_def *sd)
     return rc;
 }
 
-static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
+static int write_summary(hid_t f, const rs_scenario *sc, int nthreads, const double *kept)
 {
     const rs_model *m = rs_model_get();
     sum_ctx c = {.nsets = (hsize_t)sc->nsets, .H = (hsize_t)sc->horizon, .R = (hsize_t)sc->replications,
@@ -396,10 +412,11 @@ static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
     }
     free(ll); free(iv); free(sv);
     for (size_t s = 0; s < m->nseries && !rc; s++) {
-        hid_t src = H5Dopen2(f, m->series[s].name, H5P_DEFAULT);
-        if (src < 0) { rc = -1; break; }
-        rc |= summarise_series(&c, src, &m->series[s]);
-        H5Dclose(src);
+        const double *mem = kept ? kept + s * c.nruns * c.H : NULL;
+        hid_t src = mem ? -1 : H5Dopen2(f, m->series[s].name, H5P_DEFAULT);
+        if (!mem && src < 0) { rc = -1; break; }
+        rc |= summarise_series(&c, src, mem, &m->series[s]);
+        if (src >= 0) H5Dclose(src);
     }
     rc |= rs_h5u_scale_close(c.d_set);
     rc |= rs_h5u_scale_close(c.d_month);
@@ -408,7 +425,8 @@ static int write_summary(hid_t f, const rs_scenario *sc, int nthreads)
     return rc;
 }
 
-rs_status rs_results_finish(const char *path, const rs_scenario *sc, int nthreads, rs_error *err)
+rs_status rs_results_finish(const char *path, const rs_scenario *sc, int nthreads, const double *kept,
+                            rs_error *err)
 {
     if (!getenv("RS_HDF5_ERRORS")) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     const char *bd = getenv("RS_SUMMARY_BLOCK_DOUBLES"); /* tests: force the block and strip paths */
@@ -418,7 +436,7 @@ rs_status rs_results_finish(const char *path, const rs_scenario *sc, int nthread
     int rc = 0;
     if (sc->experiment) rc |= write_experiment(f, sc);
     else if (H5Lexists(f, "experiment", H5P_DEFAULT) > 0) H5Ldelete(f, "experiment", H5P_DEFAULT);
-    if (!rc) rc |= write_summary(f, sc, nthreads);
+    if (!rc) rc |= write_summary(f, sc, nthreads, kept);
     rc |= H5Fclose(f) < 0;
     if (rc) return rs_error_set(err, RS_EIO, path, 0, NULL, "cannot write /experiment and /summary (disk full?)");
     return RS_OK;
