@@ -44,26 +44,31 @@ size_t rs_summary_kept_doubles(const rs_scenario *sc)
 static double order_stat(double *x, size_t n, size_t *lo, size_t k)
 {
     if (k < *lo) return x[k];
-    size_t l = *lo, r = n - 1;
-    while (l < r) {
-        /* median of three as pivot, Hoare partition */
+    size_t l = *lo, r = n; /* k is in [l, r) */
+    while (r - l > 1) {
         size_t m = l + (r - l) / 2;
-        double a = x[l], b = x[m], c = x[r];
+        double a = x[l], b = x[m], c = x[r - 1];
         double piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        size_t i = l, j = r;
-        while (i <= j) {
-            while (x[i] < piv) i++;
-            while (x[j] > piv) j--;
-            if (i <= j) {
-                double t = x[i]; x[i] = x[j]; x[j] = t;
-                i++;
-                if (j == 0) break;
-                j--;
-            }
+        /* Partitions without branches on the data (a mispredicted branch
+         * per element made the Hoare partition 10 % of a 1,000-run
+         * command): [l, p) < piv, then [p, q) == piv < [q, r). */
+        size_t p = l;
+        for (size_t i = l; i < r; i++) {
+            double v = x[i];
+            x[i] = x[p];
+            x[p] = v;
+            p += v < piv;
         }
-        if (k <= j) r = j;
-        else if (k >= i) l = i;
-        else break; /* x[j+1..i-1] all equal the pivot */
+        if (k < p) { r = p; continue; }
+        size_t q = p;
+        for (size_t i = p; i < r; i++) {
+            double v = x[i];
+            x[i] = x[q];
+            x[q] = v;
+            q += v <= piv;
+        }
+        if (k < q || q == p) break; /* x[k] equals the pivot (q == p: a NaN pivot) */
+        l = q;
     }
     *lo = k + 1;
     return x[k];
