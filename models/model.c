@@ -513,23 +513,31 @@ static void observe(void *vw, rs_run_ctx *ctx, int month)
             }
         if (!PS_PROD(st)) continue;
         nprod++;
+        /* the live members, gathered once: the pair sums below run over
+         * them without a test per pair, in the same order as over the slots */
+        int *J = w->tw_j, nj = 0;
         double pmax = 0;
-        for (int a = o; a < e; a++) if (w->live[a] && w->pop[w->mu[a]] > pmax) pmax = w->pop[w->mu[a]];
-        for (int a = o; a < e; a++) {
+        for (int a = o; a < e; a++)
+            if (w->live[a]) {
+                J[nj++] = w->mu[a];
+                if (w->pop[w->mu[a]] > pmax) pmax = w->pop[w->mu[a]];
+            }
+        for (int a = o, x = 0; a < e; a++) {
             if (!w->live[a]) continue;
             int i = w->mu[a];
-            if (muni)
-                for (int b = o; b < e; b++) {
-                    if (b == a || !w->live[b]) continue;
-                    double t = rs_trust_co_get(w, i, w->mu[b]);
-                    tsum += t; tpairs++;
-                    trr[w->mu[b]] += t; ktr[w->mu[b]]++;
+            if (muni) {
+                for (int y = 0; y < nj; y++) {
+                    if (y == x) continue;
+                    double t = rs_trust_co_get(w, i, J[y]);
+                    tsum += t;
+                    trr[J[y]] += t; ktr[J[y]]++;
                 }
-            else
-                for (int b = o; b < e; b++) {
-                    if (b == a || !w->live[b]) continue;
-                    tsum += rs_trust_co_get(w, i, w->mu[b]); tpairs++;
-                }
+            } else {
+                for (int y = 0; y < x; y++) tsum += rs_trust_co_get(w, i, J[y]);
+                for (int y = x + 1; y < nj; y++) tsum += rs_trust_co_get(w, i, J[y]);
+            }
+            tpairs += nj - 1;
+            x++;
             attn += w->ad[a]; attk++;
             satsum += w->sats[a]; satk++;
             if (w->pop[i] < par[rs_pi.fa_small] * pmax) { sss += w->sats[a]; ssk++; }
