@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <omp.h>
@@ -293,6 +294,20 @@ static void pause_briefly(void)
     nanosleep(&ts, NULL);
 }
 
+/* The kept run series (summary.h) in 2 MiB-aligned memory that the kernel
+ * is asked to back with huge pages: filling 35 MB of 4 KB pages took 8,600
+ * page faults, two thirds of those of a 1,000-run Drechtsteden command. */
+static double *kept_alloc(size_t n)
+{
+    void *p = NULL;
+    size_t bytes = n * sizeof(double);
+    if (posix_memalign(&p, (size_t)1 << 21, bytes)) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE); /* advice only: without it, 4 KB pages */
+#endif
+    return p;
+}
+
 rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batch_report *rep,
                        rs_error *err)
 {
@@ -326,7 +341,7 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
     /* keep the run series for the summaries when this batch writes them all
      * and they fit (else they are read back; without memory, too) */
     size_t nkept = done ? 0 : rs_summary_kept_doubles(sc);
-    b.kept = nkept ? malloc(nkept * sizeof(double)) : NULL;
+    b.kept = nkept ? kept_alloc(nkept) : NULL;
     b.t0 = b.last_commit = t0;
     b.progress = opts->progress;
 
