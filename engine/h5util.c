@@ -189,11 +189,6 @@ rs_h5u_scale *rs_h5u_scale_make(hid_t d, const char *name)
     return s;
 }
 
-hid_t rs_h5u_scale_id(const rs_h5u_scale *s)
-{
-    return s ? s->id : -1;
-}
-
 int rs_h5u_attach(hid_t d, int rank, rs_h5u_scale *const *sc)
 {
     enum { MAXR = 8 };

@@ -39,7 +39,6 @@ hid_t rs_h5u_dcpl(hid_t type, int rank, const hsize_t *dims, int level);
 typedef struct rs_h5u_scale rs_h5u_scale;
 /* Make dataset d (owned from now on, closed on failure) a scale named name. */
 rs_h5u_scale *rs_h5u_scale_make(hid_t d, const char *name);
-hid_t rs_h5u_scale_id(const rs_h5u_scale *s);
 /* Attach scale sc[i] to dimension i of d, for i < rank, each labelled with the
  * scale's name; once per dataset. */
 int rs_h5u_attach(hid_t d, int rank, rs_h5u_scale *const *sc);
