@@ -158,7 +158,9 @@ if on 5; then
 #    output: the reference's own time per run (world reset, every month,
 #    the series kept in lists; not loading, not its JSON dump) and
 #    build/bench_simonly (rs_runner_run into memory; median of 5 passes over
-#    1,000 Drechtsteden or 4 netherlands runs). Medians of REPS; the Python
+#    1,000 Drechtsteden or 4 netherlands runs), timed right after the
+#    reference. Times are medians of REPS; each ratio is the median of the
+#    ratios of the REPS repetitions (Python and regsim timed in turn). The Python
 #    reference runs PYREF_RUNS netherlands runs (50x that for Drechtsteden)
 #    a repetition.
 pyruns=${PYREF_RUNS:-1}
@@ -180,16 +182,23 @@ if [ "$pyruns" -gt 0 ]; then
       /usr/bin/time -f "%e" -o "$tmp/pyt" $PY bench/python_ref/regsim_ref.py "$tmp/py_$sc.json" --runs "$pr" -q -o "$tmp/py_$sc.out" >/dev/null
       cat "$tmp/pyt" >> "$tmp/pys"
       $PY -c "import json, sys; print(json.load(open(sys.argv[1]))['seconds_per_run'])" "$tmp/py_$sc.out" >> "$tmp/pysim"
+      build/bench_simonly "$tmp/cN_$sc.json" "$sr" | cut -d' ' -f2 >> "$tmp/csim"
       time_run "$tmp/cN_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1 >> "$tmp/cN"
       time_run "$tmp/c1_$sc.json" -o "$tmp/c.h5" -t 1 | cut -d' ' -f1 >> "$tmp/c1"
-      build/bench_simonly "$tmp/cN_$sc.json" "$sr" | cut -d' ' -f2 >> "$tmp/csim"
     done
+    # the ratios of each repetition (its sides timed one after the other),
+    # then their medians: the load of a shared machine moves less between
+    # neighbouring timings than across the whole section
+    paste "$tmp/pys" "$tmp/cN" "$tmp/c1" "$tmp/pysim" "$tmp/csim" > "$tmp/pairs"
+    wr=$(awk -v pr="$pr" -v cr="$cr" '{printf "%.1f\n", ($1 / pr) / ($2 / cr)}' "$tmp/pairs" | median)
+    mr=$(awk -v pr="$pr" -v cr="$cr" '{printf "%.1f\n", ($1 / pr) / (($2 - $3) / (cr - 1))}' "$tmp/pairs" | median)
+    simr=$(awk '{printf "%.1f\n", $4 / $5}' "$tmp/pairs" | median)
     ps=$(echo "scale=5; $(median < "$tmp/pys") / $pr" | bc)
     wN=$(median < "$tmp/cN"); w1=$(median < "$tmp/c1")
     cw=$(echo "scale=6; $wN / $cr" | bc); cm=$(echo "scale=6; ($wN - $w1) / ($cr - 1)" | bc)
     psim=$(printf "%.5f" "$(median < "$tmp/pysim")"); csim=$(printf "%.6f" "$(median < "$tmp/csim")")
     printf "   %-14s %-12s %-16s %-16s %-24s %-12s %-12s %s\n" "$sc" "$ps" "$cw" "$cm" \
-      "$(echo "scale=0; $ps / $cw" | bc), $(echo "scale=0; $ps / $cm" | bc)" "$psim" "$csim" "$(echo "scale=0; $psim / $csim" | bc)"
+      "$(printf "%.0f, %.0f" "$wr" "$mr")" "$psim" "$csim" "$(printf "%.0f" "$simr")"
   done
 fi
 fi
