@@ -26,13 +26,13 @@
 #include "h5util.h"
 #include "internal.h"
 
-/* A compressor: zlib stream (about 320 KB: a smaller window would make
- * zlib slide its hash table every few KB, 2x slower) and the shuffled
- * bytes of a chunk (grown to the largest chunk compressed). */
 /* room beyond deflateBound for the block ends and stored-block headers of
  * switching levels between byte planes (zchunk) */
 #define RS_ZSLACK 128
 #define RS_ZPOOL 8
+/* A compressor: zlib stream (about 320 KB: a smaller window would make
+ * zlib slide its hash table every few KB, 2x slower) and the shuffled
+ * bytes of a chunk (grown to the largest chunk compressed). */
 typedef struct rs_h5_zctx {
     z_stream zs;
     int level; /* the stream's level now: deflateReset keeps it */
@@ -148,11 +148,7 @@ static hid_t dset_create(hid_t loc, const char *name, hid_t type, int rank, cons
 /* Write a whole 1-d dataset of n values. */
 static hid_t write_1d(hid_t loc, const char *name, hid_t type, hsize_t n, const void *data)
 {
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t dcpl = rs_h5u_dcpl(type, 1, &n, RS_DEFLATE_LEVEL);
-    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    H5Pclose(dcpl);
-    H5Sclose(sp);
+    hid_t d = rs_h5u_dataset(loc, name, type, 1, &n, RS_DEFLATE_LEVEL, NULL);
     if (d >= 0 && n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         H5Dclose(d);
         return -1;

@@ -132,7 +132,7 @@ int rs_h5u_describe(hid_t d, const char *units, const char *long_name)
     return rc;
 }
 
-hid_t rs_h5u_dcpl(hid_t type, int rank, const hsize_t *dims, int level)
+static hid_t whole_dcpl(hid_t type, int rank, const hsize_t *dims, int level)
 {
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
@@ -150,6 +150,18 @@ hid_t rs_h5u_dcpl(hid_t type, int rank, const hsize_t *dims, int level)
     if (H5Tget_class(type) != H5T_STRING) H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, (unsigned)level);
     return dcpl;
+}
+
+hid_t rs_h5u_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, int level,
+                     const void *fill)
+{
+    hid_t sp = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = whole_dcpl(type, rank, dims, level);
+    if (fill) H5Pset_fill_value(dcpl, type, fill);
+    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    return d;
 }
 
 /* Dimension scales. H5DSattach_scale reads, deletes and rewrites the scale's

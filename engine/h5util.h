@@ -25,14 +25,15 @@ hid_t rs_h5u_group_create(hid_t parent, const char *name);
 hid_t rs_h5u_vlen_str(void);
 /* units and long_name attributes (either may be NULL). */
 int rs_h5u_describe(hid_t d, const char *units, const char *long_name);
-/* Creation properties (close with H5Pclose) of a fixed-size dataset written
- * whole: data of at most RS_H5U_SMALL bytes contiguous and unfiltered
- * (deflating a few hundred bytes costs a compressor set-up of ~0.2 M
- * instructions in HDF5's filter and saves nothing), larger data in chunks of
- * at most 64 KB along the first dimension, shuffled (numbers) and deflated
- * at level. Attribute creation order is tracked. */
+/* A fixed-size dataset to be written whole: data of at most RS_H5U_SMALL
+ * bytes contiguous and unfiltered (deflating a few hundred bytes costs a
+ * compressor set-up of ~0.2 M instructions in HDF5's filter and saves
+ * nothing), larger data in chunks of at most 64 KB along the first
+ * dimension, shuffled (numbers) and deflated at level. Attribute creation
+ * order is tracked; fill (of type, or NULL) is the fill value. */
 #define RS_H5U_SMALL 8192
-hid_t rs_h5u_dcpl(hid_t type, int rank, const hsize_t *dims, int level);
+hid_t rs_h5u_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, int level,
+                     const void *fill);
 /* Dimension scales attached in bulk (h5util.c says why). A scale owns its
  * dataset; rs_h5u_scale_close writes the scale's back-references, closes the
  * dataset and frees the scale. */

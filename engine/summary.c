@@ -132,16 +132,8 @@ void rs_stats_compute(double *x, size_t n, rs_stats *s)
 
 static hid_t dset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims)
 {
-    hid_t sp = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = rs_h5u_dcpl(type, rank, dims, 4);
-    if (H5Tget_class(type) == H5T_FLOAT) {
-        double nan = NAN;
-        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
-    }
-    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    H5Pclose(dcpl);
-    H5Sclose(sp);
-    return d;
+    const double nan = NAN;
+    return rs_h5u_dataset(loc, name, type, rank, dims, 4, H5Tget_class(type) == H5T_FLOAT ? &nan : NULL);
 }
 
 /* Whole 1-d dataset over dimension scale dim (NULL: make it a scale, *keep). */
