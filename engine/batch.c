@@ -129,11 +129,6 @@ static void drain(batch *b, int force_commit)
         rs_run_ctx ctx = {.sc = b->sc, .run = nw, .series = s->series,
                           .muni_series = s->muni, .events = b->sc->outputs.events ? &s->log : NULL};
         if (rs_h5_write_run(b->h5, &ctx, &e)) { record_failure(b, &e); return; }
-        if (b->kept) {
-            const size_t H = (size_t)b->sc->horizon, N = (size_t)b->nruns;
-            for (size_t q = 0; q < b->m->nseries; q++)
-                memcpy(b->kept + (q * N + (size_t)nw) * H, s->series + q * H, H * sizeof(double));
-        }
         b->dropped += s->log.dropped;
         wrote = 1;
         atomic_store(&s->ready, 0);
@@ -377,6 +372,11 @@ rs_status rs_batch_run(const rs_scenario *sc, const rs_batch_opts *opts, rs_batc
             if ((ws = rs_runner_run(w, run, s->series, s->muni, sc->outputs.events ? &s->log : NULL, 0, &e))) {
                 record_failure(&b, &e);
                 break;
+            }
+            if (b.kept) { /* by the thread that ran it, not the serial writer */
+                const size_t H = (size_t)sc->horizon, N = (size_t)b.nruns;
+                for (size_t q = 0; q < m->nseries; q++)
+                    memcpy(b.kept + (q * N + (size_t)run) * H, s->series + q * H, H * sizeof(double));
             }
             atomic_store(&s->ready, 1);
             try_drain(&b, &writer_lock);

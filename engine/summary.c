@@ -27,7 +27,7 @@
 #include "h5util.h"
 
 size_t rs_summary_block_doubles = (size_t)4 << 20; /* 32 MiB of series values */
-size_t rs_summary_cache_bytes = (size_t)64 << 20;
+static size_t rs_summary_cache_bytes = (size_t)64 << 20;
 
 size_t rs_summary_kept_doubles(const rs_scenario *sc)
 {
@@ -278,14 +278,17 @@ static int write_rows(hid_t d, hsize_t r0, hsize_t nr, hsize_t ncol, const doubl
     return rc;
 }
 
-/* Rows [r0, r0+nr), months [c0, c0+nc) of a series, from the rows kept in
- * memory (mem: [nruns][H]) or else from its dataset d. */
-static int read_block(hid_t d, const double *mem, hsize_t H, hsize_t r0, hsize_t nr, hsize_t c0, hsize_t nc,
-                      double *buf)
+/* Rows [r0, r0+nr), months [c0, c0+nc) of a series, row-major: from the
+ * rows kept in memory (mem: [nruns][H]; whole rows are used in place,
+ * a strip of months is copied into buf) or else read from its dataset d
+ * into buf. NULL if reading failed. */
+static const double *read_block(hid_t d, const double *mem, hsize_t H, hsize_t r0, hsize_t nr, hsize_t c0,
+                                hsize_t nc, double *buf)
 {
+    if (mem && nc == H) return mem + r0 * H;
     if (mem) {
         for (hsize_t i = 0; i < nr; i++) memcpy(buf + i * nc, mem + (r0 + i) * H + c0, nc * sizeof *buf);
-        return 0;
+        return buf;
     }
     hid_t fs = H5Dget_space(d);
     hsize_t start[2] = {r0, c0}, count[2] = {nr, nc};
@@ -294,7 +297,7 @@ static int read_block(hid_t d, const double *mem, hsize_t H, hsize_t r0, hsize_t
     int rc = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0 ? -1 : 0;
     H5Sclose(ms);
     H5Sclose(fs);
-    return rc;
+    return rc ? NULL : buf;
 }
 
 /* Summarise one series. */
@@ -340,12 +343,13 @@ static int summarise_series(sum_ctx *c, hid_t src, const double *mem, const rs_s
         memset(tot, 0, (size_t)(ns * R) * sizeof *tot);
         for (hsize_t m0 = 0; m0 < H && !rc; m0 += strip) {
             hsize_t nm = H - m0 < strip ? H - m0 : strip;
-            if (read_block(src, mem, H, s0 * R, ns * R, m0, nm, buf)) { rc = -1; break; }
+            const double *blk = read_block(src, mem, H, s0 * R, ns * R, m0, nm, buf);
+            if (!blk) { rc = -1; break; }
             /* per run: totals (summed in month order) and the last month */
             for (hsize_t si = 0; si < ns; si++)
                 for (hsize_t m = 0; m < nm; m++)
                     for (hsize_t r = 0; r < R; r++) {
-                        double v = buf[((si * R) + r) * nm + m];
+                        double v = blk[((si * R) + r) * nm + m];
                         tot[si * R + r] += v;
                         if (m0 + m == H - 1) endv[si * R + r] = v;
                     }
@@ -356,7 +360,7 @@ static int summarise_series(sum_ctx *c, hid_t src, const double *mem, const rs_s
             for (long cix = 0; cix < ncell; cix++) {
                 const hsize_t si = (hsize_t)cix / nm, m = (hsize_t)cix % nm;
                 double *x = col + (size_t)omp_get_thread_num() * R;
-                for (hsize_t r = 0; r < R; r++) x[r] = buf[((si * R) + r) * nm + m];
+                for (hsize_t r = 0; r < R; r++) x[r] = blk[((si * R) + r) * nm + m];
                 rs_stats st;
                 stats_t(x, (size_t)R, tq, &st);
                 double vals[7] = {st.mean, st.sd, st.ci_lo, st.ci_hi, st.q05, st.q50, st.q95};

@@ -25,7 +25,6 @@ rs_status rs_results_finish(const char *path, const rs_scenario *sc, int nthread
  * would keep, 0 if they do not fit in rs_summary_cache_bytes (64 MiB; the
  * environment variable RS_SUMMARY_CACHE_BYTES sets it, 0 keeps nothing). */
 size_t rs_summary_kept_doubles(const rs_scenario *sc);
-extern size_t rs_summary_cache_bytes;
 
 /* Statistics of x[n] (x is sorted in place): mean, sd (n-1), the t-based
  * 95% confidence interval of the mean, and the 5/50/95% quantiles (linear
